@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon as the control commands see it.  Every query returns a new
+ * JSON reference in the shapes documented below (they are also the CLI's
+ * --json output); every change returns 0, or -1 with *cause (caller frees)
+ * saying why it was refused.  Sizes are KiB, times milliseconds.
+ */
+#ifndef XB_CONTROLLER_DAEMON_H
+#define XB_CONTROLLER_DAEMON_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct xb_daemon;
+
+/*
+ * {"host": {"total_kb","free_kb","reserve_kb","promised_kb","held_kb",
+ *           "available_kb"},
+ *  "policy": "pressure", "backend": "xen", "paused": false,
+ *  "xenstore": "ok"|"lost",
+ *  "domains": [ {"domid","name","actual_kb","target_kb","need_kb",
+ *                "min_kb","max_kb","weight","state","reason",
+ *                "record_age_ms" (null if never)} ... ] }   sorted by domid
+ * state is one of: managed, no-agent, stale, stuck, uncooperative,
+ * excluded.
+ */
+json_t *dmn_status(struct xb_daemon *d);
+/* [ {"domid","name","target_kb","actual_kb"} ... ] */
+json_t *dmn_targets(struct xb_daemon *d);
+/* Everything about one domain (name or domid): status fields plus
+ * "record" (parsed last record, object of named fields), "raw_record",
+ * "records_accepted", "records_rejected", "last_reject", "history" ...
+ * NULL with *cause if no such domain. */
+json_t *dmn_show(struct xb_daemon *d, const char *dom, char **cause);
+/* key: "min", "max" (sizes), "weight" (1..10000), "exclude" (0|1). */
+int dmn_set(struct xb_daemon *d, const char *dom, const char *key,
+            const char *value, char **cause);
+/* {"name","summary","params":{...}} */
+json_t *dmn_policy(struct xb_daemon *d);
+int dmn_policy_set(struct xb_daemon *d, const char *name, json_t *params,
+                   char **cause);
+int dmn_pause(struct xb_daemon *d, int paused);
+int dmn_reload(struct xb_daemon *d, char **cause);
+/* Frees size_kb and holds it out of balancing for `secs` (0 = until
+ * released).  Result: {"id", "size_kb", "expires_in_ms"|null}. */
+json_t *dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs,
+                    char **cause);
+/* id 0 releases every hold. */
+int dmn_release(struct xb_daemon *d, unsigned id, char **cause);
+/* {"version","protocol","backend","uptime_ms"} */
+json_t *dmn_version(struct xb_daemon *d);
+
+/*
+ * Monitor subscribers receive one JSON object per decision or event:
+ * {"ts_ms", "event": "target"|"domain-new"|"domain-gone"|"stuck"|
+ *  "uncooperative"|"reject"|"reload"|"xenstore", ...}.
+ * The callback must not call back into the daemon.
+ */
+typedef void (*dmn_monitor_cb)(void *arg, json_t *event);
+void dmn_monitor_add(struct xb_daemon *d, dmn_monitor_cb cb, void *arg);
+void dmn_monitor_remove(struct xb_daemon *d, dmn_monitor_cb cb, void *arg);
+
+#endif
