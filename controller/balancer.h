@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The balancer turns the policy's wishes into targets that are safe to
+ * issue.  It owns the safety rules of DESIGN.md; policies own none of them.
+ *
+ *  1. Growth is paid only from memory that is free now, net of the host
+ *     reserve, of held reservations and of every promise already made
+ *     (target above actual) that the domain has not taken yet.  Memory a
+ *     shrinking domain has not yet released is never counted on.
+ *  2. Shrinks are decided before grows; the memory they free is spent on a
+ *     later pass, once Xen reports it free.
+ *  3. Every target issued lies within the domain's [min, max].
+ *  4. Shrinks are slow (a bounded step, a minimum interval), grows are
+ *     fast; changes smaller than the deadband are not issued.
+ *  5. Stuck domains do not count as donors.
+ *  6. Silent domains (no agent, stale data) are never shrunk by a policy.
+ * When the host is short of its reserve (a new domain, a reservation), the
+ * balancer takes the shortfall from the domains with the most room above
+ * their floor, regardless of what the policy wanted.
+ *
+ * bal_run() is a pure function so that it can be checked on random
+ * snapshots every simulated tick.
+ */
+#ifndef XB_CONTROLLER_BALANCER_H
+#define XB_CONTROLLER_BALANCER_H
+
+#include <stdint.h>
+
+struct bal_params {
+    uint64_t reserve_kb;      /* host memory never handed out */
+    uint64_t held_kb;         /* operator reservations (`reserve`) */
+    uint64_t deadband_kb;     /* smaller changes are not issued */
+    double shrink_step;       /* at most this fraction of actual per step */
+    uint64_t shrink_max_kb;   /* and at most this much per step */
+    uint64_t min_interval_ms; /* between two shrinks of one domain */
+};
+
+enum bal_why {
+    BAL_KEEP = 0,    /* unchanged */
+    BAL_GROW,        /* policy growth, fully granted */
+    BAL_GROW_PART,   /* policy growth, cut to what is free */
+    BAL_SHRINK,      /* policy shrink (possibly stepped) */
+    BAL_RECLAIM,     /* forced shrink to restore reserve/holds */
+    BAL_CLAMP,       /* moved into [min, max] */
+};
+
+struct bal_dom {
+    /* in */
+    uint32_t domid;
+    uint64_t actual_kb, target_kb, min_kb, max_kb;
+    uint64_t wanted_kb;        /* the policy's wish */
+    int managed;               /* 0: excluded, dom0, dying: never touched */
+    int silent;                /* no agent or stale: never shrunk by policy */
+    int stuck;                 /* not moving: not a donor */
+    uint64_t since_change_ms;  /* time since its last target change */
+    /* out */
+    uint64_t new_target_kb;
+    enum bal_why why;
+};
+
+struct bal_result {
+    uint64_t free_kb;        /* host free as given */
+    uint64_t promised_kb;    /* growth promised and not yet taken, after */
+    uint64_t releasing_kb;   /* shrinks not yet released (not counted on) */
+    uint64_t available_kb;   /* what growth could still use, after */
+    uint64_t shortfall_kb;   /* reserve+holds not covered even by reclaim */
+    unsigned changed;
+};
+
+void bal_run(const struct bal_params *p, uint64_t host_free_kb,
+             struct bal_dom *doms, unsigned n, struct bal_result *res);
+
+const char *bal_why_name(enum bal_why why);
+
+/*
+ * The invariants, checkable after any run: returns 0 or -1 with *cause.
+ * `before_free_kb` is the host free given to bal_run.
+ */
+int bal_check(const struct bal_params *p, uint64_t host_free_kb,
+              const struct bal_dom *doms, unsigned n, char **cause);
+
+#endif

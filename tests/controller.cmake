@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The controller core: balancer invariants, domain table and record intake.
+xb_check_test(test_balancer SOURCES unit/test_balancer.c LIBS xbcore)

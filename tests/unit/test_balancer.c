@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The balancer: hand-worked cases with exact targets, then its invariants
+ * (bal_check) on many seeded random snapshots.  XB_SEED replays a run.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balancer.h"
+
+#define M 1024ULL
+
+static const struct bal_params params = {
+    .reserve_kb = 64 * M,
+    .held_kb = 0,
+    .deadband_kb = 8 * M,
+    .shrink_step = 0.05,
+    .shrink_max_kb = 64 * M,
+    .min_interval_ms = 2000,
+};
+
+static struct bal_dom
+dom(uint32_t id, uint64_t actual, uint64_t target, uint64_t wanted)
+{
+    struct bal_dom d;
+
+    memset(&d, 0, sizeof(d));
+    d.domid = id;
+    d.actual_kb = actual * M;
+    d.target_kb = target * M;
+    d.wanted_kb = wanted * M;
+    d.min_kb = 128 * M;
+    d.max_kb = 2048 * M;
+    d.managed = 1;
+    d.since_change_ms = 60000;
+    return d;
+}
+
+struct bcase {
+    const char *name;
+    uint64_t free_mb;
+    unsigned n;
+    struct {
+        uint64_t actual, target, wanted;
+        int silent, stuck, managed0;
+    } in[3];
+    uint64_t expect_kb[3];
+};
+
+static const struct bcase cases[] = {
+    /* 1 GiB free, reserve 64M: growth of 200M is granted in full. */
+    { "grow-granted", 1024, 2, { { 512, 512, 712 }, { 512, 512, 512 } },
+      { 712 * M, 512 * M } },
+    /* 164M free: 100M above reserve, two wish +100M: 50M each. */
+    { "grow-shared", 164, 2, { { 512, 512, 612 }, { 512, 512, 612 } },
+      { 562 * M, 562 * M } },
+    /* Shrink by 5% of actual (52428 KiB), not all the way to the wish. */
+    { "shrink-stepped", 1024, 1, { { 1024, 1024, 256 } },
+      { 1048576 - 52428 } },
+    /* Silent domains are never shrunk by policy. */
+    { "silent-kept", 1024, 1, { { 1024, 1024, 256, 1 } }, { 1024 * M } },
+    /* A change smaller than the deadband (8M) is not issued. */
+    { "deadband", 1024, 1, { { 512, 512, 516 } }, { 512 * M } },
+    /* Stuck domains are not grown. */
+    { "stuck-not-grown", 1024, 1, { { 512, 512, 900, 0, 1 } }, { 512 * M } },
+    /* Unmanaged domains are never touched. */
+    { "unmanaged", 1024, 1, { { 512, 512, 900, 0, 0, 1 } }, { 512 * M } },
+    /* Free 96M must cover reserve 64M + dom 0's unmet promise of 100M:
+     * 68M short, taken by withdrawing that promise, not by moving memory. */
+    { "reclaim-promise-first", 96, 2,
+      { { 512, 612, 612 }, { 1024, 1024, 1024 } }, { 544 * M, 1024 * M } },
+    /* Free 0: 65536 KiB deficit taken from donors in proportion to room
+     * above min (128M): rooms 393216 and 917504 KiB -> ceil(19660.8) and
+     * the remaining 45875 KiB. */
+    { "reclaim-proportional", 0, 2,
+      { { 512, 512, 512 }, { 1024, 1024, 1024 } },
+      { 524288 - 19661, 1048576 - 45875 } },
+    /* Promises already made count as used: 1G free but 900M promised to
+     * dom 0, so dom 1 gets only 1024-64-900 = 60M. */
+    { "promises-count", 1024, 2, { { 100, 1000, 1000 }, { 512, 512, 812 } },
+      { 1000 * M, 572 * M } },
+};
+
+START_TEST(test_cases)
+{
+    const struct bcase *c = &cases[_i];
+    struct bal_dom d[3];
+    struct bal_result res;
+    char *cause = NULL;
+
+    for (unsigned i = 0; i < c->n; i++) {
+        d[i] = dom(i, c->in[i].actual, c->in[i].target, c->in[i].wanted);
+        d[i].silent = c->in[i].silent;
+        d[i].stuck = c->in[i].stuck;
+        d[i].managed = !c->in[i].managed0;
+    }
+    bal_run(&params, c->free_mb * M, d, c->n, &res);
+    for (unsigned i = 0; i < c->n; i++)
+        ck_assert_msg(d[i].new_target_kb == c->expect_kb[i],
+                      "%s: dom %u target %llu KiB, expected %llu KiB",
+                      c->name, i, (unsigned long long)d[i].new_target_kb,
+                      (unsigned long long)c->expect_kb[i]);
+    ck_assert_msg(bal_check(&params, c->free_mb * M, d, c->n, &cause) == 0,
+                  "%s: %s", c->name, cause);
+}
+END_TEST
+
+static unsigned long long
+rnd(unsigned long long *s)
+{
+    /* xorshift64*: fast, seedable, good enough for test inputs. */
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ULL;
+}
+
+START_TEST(test_random_invariants)
+{
+    unsigned long long seed = 0x5eed0001ULL, s;
+    const char *env = getenv("XB_SEED");
+
+    if (env != NULL)
+        seed = strtoull(env, NULL, 0);
+    printf("test_random_invariants: XB_SEED=%llu\n", seed);
+    s = seed;
+    for (int run = 0; run < 20000; run++) {
+        struct bal_dom d[16];
+        struct bal_params p = params;
+        struct bal_result res;
+        unsigned n = 1 + rnd(&s) % 16;
+        uint64_t free_kb = rnd(&s) % (8192 * M);
+        char *cause = NULL;
+
+        p.held_kb = rnd(&s) % 4 == 0 ? rnd(&s) % (1024 * M) : 0;
+        p.min_interval_ms = rnd(&s) % 5000;
+        for (unsigned i = 0; i < n; i++) {
+            struct bal_dom *x = &d[i];
+
+            memset(x, 0, sizeof(*x));
+            x->domid = i;
+            x->min_kb = (64 + rnd(&s) % 512) * M;
+            x->max_kb = x->min_kb + rnd(&s) % (4096 * M);
+            x->actual_kb = rnd(&s) % (x->max_kb + 512 * M);
+            x->target_kb = rnd(&s) % 3 == 0 ? x->actual_kb
+                                             : rnd(&s) % (x->max_kb + 1);
+            x->wanted_kb = rnd(&s) % (x->max_kb + 1024 * M);
+            x->managed = rnd(&s) % 8 != 0;
+            x->silent = rnd(&s) % 6 == 0;
+            x->stuck = rnd(&s) % 7 == 0;
+            x->since_change_ms = rnd(&s) % 10000;
+        }
+        bal_run(&p, free_kb, d, n, &res);
+        if (bal_check(&p, free_kb, d, n, &cause) != 0)
+            ck_abort_msg("seed %llu run %d: %s", seed, run, cause);
+        /* The same input always gives the same output. */
+        {
+            struct bal_dom again[16];
+
+            memcpy(again, d, sizeof(d));
+            bal_run(&p, free_kb, again, n, &res);
+            for (unsigned i = 0; i < n; i++)
+                ck_assert_uint_eq(again[i].new_target_kb, d[i].new_target_kb);
+        }
+    }
+}
+END_TEST
+
+/* Reclaim restores the reserve when donors have room. */
+START_TEST(test_reclaim_covers_deficit)
+{
+    struct bal_dom d[2] = { dom(0, 1024, 1024, 1024),
+                            dom(1, 1024, 1024, 1024) };
+    struct bal_params p = params;
+    struct bal_result res;
+
+    p.held_kb = 300 * M;
+    bal_run(&p, 100 * M, d, 2, &res);
+    ck_assert_uint_eq(res.shortfall_kb, 0);
+    /* 64 + 300 - 100 = 264M released between the two. */
+    ck_assert_uint_eq(2048 * M - d[0].new_target_kb - d[1].new_target_kb,
+                      264 * M);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+    Suite *s = suite_create("balancer");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_cases, 0, sizeof(cases) / sizeof(cases[0]));
+    tcase_add_test(tc, test_random_invariants);
+    tcase_add_test(tc, test_reclaim_covers_deficit);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
