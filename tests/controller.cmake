@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The controller core: balancer invariants, domain table and record intake.
 xb_check_test(test_balancer SOURCES unit/test_balancer.c LIBS xbcore)
+xb_check_test(test_domain SOURCES unit/test_domain.c LIBS xbcore)

@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `xenballoon-ctl daemon`: one libevent loop in dom0.  Xenstore events
+ * (through the backend's hooks) mark what changed; records are read within
+ * each domain's rate limit and parsed as untrusted input; one coalesced
+ * rebalance then snapshots the host, asks the policy for wanted targets,
+ * lets the balancer make them safe and applies them.  A periodic tick
+ * checks progress (stuck, uncooperative), staleness and holds even when no
+ * record arrives.  Signal callbacks only set state.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "control.h"
+#include "daemon_main.h"
+#include "daemon_priv.h"
+#include "registry.h"
+#include "xmalloc.h"
+
+/* Largest record we read before calling it oversized, bytes. */
+#define READ_MAX 4096
+
+uint64_t
+dmn_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct dom_limits
+limits(const struct xb_config *cfg)
+{
+    struct dom_limits l = {
+        .stale_ms = cfg->stale_ms,
+        .stuck_ms = cfg->stuck_ms,
+        .uncoop_ms = cfg->uncoop_ms,
+        .progress_kb = cfg->progress_kb,
+        .records_per_s = cfg->records_per_s,
+        .records_burst = cfg->records_burst,
+    };
+
+    return l;
+}
+
+void
+dmn_emit(struct xb_daemon *d, json_t *ev)
+{
+    struct monitor *m, *tmp;
+
+    json_object_set_new(ev, "ts_ms", json_integer((json_int_t)dmn_now_ms()));
+    TAILQ_FOREACH_SAFE(m, &d->monitors, entry, tmp)
+    m->cb(m->arg, ev);
+    json_decref(ev);
+}
+
+void
+dmn_schedule(struct xb_daemon *d)
+{
+    struct timeval tv;
+
+    if (d->settle_armed)
+        return;
+    tv.tv_sec = (time_t)(d->cfg->settle_ms / 1000);
+    tv.tv_usec = (suseconds_t)(d->cfg->settle_ms % 1000) * 1000;
+    evtimer_add(d->ev_settle, &tv);
+    d->settle_armed = 1;
+}
+
+uint64_t
+dmn_held_kb(const struct xb_daemon *d)
+{
+    const struct hold *h;
+    uint64_t sum = 0;
+
+    TAILQ_FOREACH(h, &d->holds, entry)
+    sum += h->kb;
+    return sum;
+}
+
+void
+dmn_apply_rules(struct xb_daemon *d, struct dom *dom)
+{
+    struct cfg_domset set;
+    uint64_t maxmem = dom->maxmem_kb ? dom->maxmem_kb : dom->actual_kb;
+
+    cfg_resolve(d->cfg, dom->name, (int)dom->domid, &set);
+    dom->max_kb = set.max_kb ? set.max_kb : maxmem;
+    if (dom->set_max_kb)
+        dom->max_kb = dom->set_max_kb;
+    /* libxl refuses targets above static-max. */
+    if (dom->maxmem_kb && dom->max_kb > dom->maxmem_kb)
+        dom->max_kb = dom->maxmem_kb;
+    dom->min_kb = set.min_kb ? set.min_kb
+                             : dom_default_min(maxmem, d->cfg->min_floor_kb);
+    if (dom->set_min_kb)
+        dom->min_kb = dom->set_min_kb;
+    if (dom->min_kb > dom->max_kb)
+        dom->min_kb = dom->max_kb;
+    dom->weight = dom->set_weight ? dom->set_weight
+                                  : (set.weight ? set.weight : 100);
+    dom->excluded = set.exclude == 1;
+    if (dom->set_exclude >= 0)
+        dom->excluded = dom->set_exclude;
+    if (dom->is_dom0 && !d->cfg->manage_dom0)
+        dom->excluded = 1;
+}
+
+static void
+read_record(struct xb_daemon *d, struct dom *dom, uint64_t now)
+{
+    char buf[READ_MAX];
+    int len = d->hv->read_record(d->hvp, dom->domid, buf, sizeof(buf));
+
+    if (len < 0)
+        return;
+    if (len == 0) {
+        if (dom->nhist > 0)
+            log_info("domain %u (%s): agent record removed", dom->domid,
+                     dom->name);
+        dom_agent_gone(dom);
+        dmn_schedule(d);
+        return;
+    }
+    /* An oversized value is handed over truncated; the parser rejects it
+     * by its length without reading past the buffer. */
+    if ((size_t)len > sizeof(buf)) {
+        dom->rejected++;
+        snprintf(dom->last_reject, sizeof(dom->last_reject),
+                 "record is %d bytes, over the cap", len);
+        dom->last_reject_ms = now;
+        return;
+    }
+    if (dom_intake(dom, buf, (size_t)len, now))
+        dmn_schedule(d);
+    else
+        dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "reject", "domid",
+                              (json_int_t)dom->domid, "reason",
+                              dom->last_reject));
+}
+
+static void
+on_record(void *arg, uint32_t domid)
+{
+    struct xb_daemon *d = arg;
+    struct dom *dom = domtab_find(&d->doms, domid);
+    struct dom_limits lim = limits(d->cfg);
+    uint64_t now = dmn_now_ms();
+
+    if (dom == NULL)
+        return;
+    if (dom_may_read(dom, &lim, now))
+        read_record(d, dom, now);
+}
+
+static void
+on_domains_changed(void *arg)
+{
+    struct xb_daemon *d = arg;
+
+    d->need_rescan = 1;
+    dmn_schedule(d);
+}
+
+static void
+on_connection(void *arg, int up)
+{
+    struct xb_daemon *d = arg;
+
+    d->xs_up = up;
+    dmn_emit(d, json_pack("{s:s, s:s}", "event", "xenstore", "state",
+                          up ? "ok" : "lost"));
+}
+
+/* Lists the domains and diffs the table; full reads names and limits. */
+static int
+rescan(struct xb_daemon *d, int full)
+{
+    struct hv_dominfo *v;
+    unsigned n;
+    uint64_t now = dmn_now_ms();
+
+    if (d->hv->list(d->hvp, full, &v, &n) < 0) {
+        log_warn("listing domains");
+        return -1;
+    }
+    for (unsigned i = 0; i < d->doms.n; i++)
+        d->doms.v[i]->seen = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct dom *dom = domtab_find(&d->doms, v[i].domid);
+
+        if (v[i].dying)
+            continue;
+        if (dom == NULL) {
+            if (!full) {
+                d->need_rescan = 1; /* a newcomer: learn it properly */
+                continue;
+            }
+            dom = domtab_add(&d->doms, v[i].domid);
+            if (d->hv->domname(d->hvp, dom->domid, dom->name,
+                               sizeof(dom->name)) < 0)
+                snprintf(dom->name, sizeof(dom->name), "domain-%u",
+                         dom->domid);
+            dom->actual_kb = v[i].actual_kb;
+            /* Carry on from the target in force: a restarted daemon
+             * rebuilds its view from the hypervisor and xenstore. */
+            dom->target_kb = v[i].target_kb ? v[i].target_kb : v[i].actual_kb;
+            dom->maxmem_kb = v[i].maxmem_kb;
+            dmn_apply_rules(d, dom);
+            dom->progress_ms = now;
+            dom->progress_ref_kb = dom->actual_kb;
+            dom->last_change_ms = now;
+            if (!dom->is_dom0 && d->hv->watch(d->hvp, dom->domid) < 0)
+                log_warn("watching domain %u", dom->domid);
+            log_info("domain %u (%s) found: actual %llu KiB, target %llu "
+                     "KiB, range [%llu, %llu] KiB%s",
+                     dom->domid, dom->name,
+                     (unsigned long long)dom->actual_kb,
+                     (unsigned long long)dom->target_kb,
+                     (unsigned long long)dom->min_kb,
+                     (unsigned long long)dom->max_kb,
+                     dom->excluded ? ", excluded" : "");
+            dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "domain-new",
+                                  "domid", (json_int_t)dom->domid, "name",
+                                  dom->name));
+            if (!dom->is_dom0)
+                read_record(d, dom, now);
+        }
+        dom->seen = 1;
+        dom->actual_kb = v[i].actual_kb;
+        if (full && v[i].maxmem_kb && v[i].maxmem_kb != dom->maxmem_kb) {
+            dom->maxmem_kb = v[i].maxmem_kb;
+            dmn_apply_rules(d, dom);
+        }
+    }
+    free(v);
+    for (unsigned i = 0; i < d->doms.n;) {
+        struct dom *dom = d->doms.v[i];
+
+        if (dom->seen) {
+            i++;
+            continue;
+        }
+        log_info("domain %u (%s) is gone", dom->domid, dom->name);
+        dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "domain-gone",
+                              "domid", (json_int_t)dom->domid, "name",
+                              dom->name));
+        d->hv->unwatch(d->hvp, dom->domid);
+        domtab_remove(&d->doms, dom->domid);
+    }
+    if (full)
+        d->need_rescan = 0;
+    return 0;
+}
+
+static void
+set_decision(struct dom *dom, const struct xb_pol_want *w)
+{
+    dom->need_kb = w->need_kb;
+    memcpy(dom->reason, w->reason, sizeof(dom->reason));
+}
+
+static void
+apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
+      uint64_t now)
+{
+    uint64_t old = dom->target_kb;
+
+    if (d->hv->set_target(d->hvp, dom->domid, b->new_target_kb) < 0) {
+        dom->set_fail++;
+        log_warn("domain %u (%s): setting target %llu KiB", dom->domid,
+                 dom->name, (unsigned long long)b->new_target_kb);
+        d->need_rescan = 1; /* it may be gone */
+        return;
+    }
+    d->target_writes++;
+    dom_target_changed(dom, b->new_target_kb, now);
+    log_info("domain %u (%s): target %llu -> %llu KiB (%s; %s)", dom->domid,
+             dom->name, (unsigned long long)old,
+             (unsigned long long)b->new_target_kb, bal_why_name(b->why),
+             dom->reason);
+    dmn_emit(d, json_pack("{s:s, s:i, s:s, s:I, s:I, s:s, s:s}", "event",
+                          "target", "domid", (json_int_t)dom->domid, "name",
+                          dom->name, "old_kb", (json_int_t)old, "new_kb",
+                          (json_int_t)b->new_target_kb, "why",
+                          bal_why_name(b->why), "reason", dom->reason));
+}
+
+static void
+rebalance(struct xb_daemon *d)
+{
+    struct xb_pol_snapshot snap;
+    struct xb_pol_dom *pd;
+    struct xb_pol_want *want;
+    struct bal_dom *bd;
+    struct bal_params bp;
+    uint64_t now = dmn_now_ms();
+    unsigned n = d->doms.n, np = 0;
+    char *cause = NULL;
+
+    if (!d->xs_up)
+        return; /* never act on a view we cannot refresh */
+    if (d->hv->physinfo(d->hvp, &d->phys) < 0) {
+        log_warn("reading host memory");
+        return;
+    }
+    pd = xb_calloc(n, sizeof(*pd));
+    want = xb_calloc(n, sizeof(*want));
+    bd = xb_calloc(n, sizeof(*bd));
+    for (unsigned i = 0; i < n; i++) {
+        struct dom *dom = d->doms.v[i];
+
+        if (dom->excluded)
+            continue;
+        pd[np].domid = dom->domid;
+        pd[np].name = dom->name;
+        pd[np].is_dom0 = dom->is_dom0;
+        pd[np].actual_kb = dom->actual_kb;
+        pd[np].target_kb = dom->target_kb;
+        pd[np].min_kb = dom->min_kb;
+        pd[np].max_kb = dom->max_kb;
+        pd[np].weight = dom->weight;
+        pd[np].hist = dom->hist;
+        pd[np].nhist = dom->nhist;
+        pd[np].stale = dom->state == DOM_STALE;
+        np++;
+    }
+    snap.now_ms = now;
+    snap.host_total_kb = d->phys.total_kb;
+    snap.host_free_kb = d->phys.free_kb;
+    snap.reserve_kb = d->cfg->reserve_kb + dmn_held_kb(d);
+    snap.doms = pd;
+    snap.ndoms = np;
+    xb_policy_plan(d->cfg->policy, &snap, want);
+
+    for (unsigned i = 0, k = 0; i < n; i++) {
+        struct dom *dom = d->doms.v[i];
+        struct bal_dom *b = &bd[i];
+
+        b->domid = dom->domid;
+        b->actual_kb = dom->actual_kb;
+        b->target_kb = dom->target_kb;
+        b->min_kb = dom->min_kb;
+        b->max_kb = dom->max_kb;
+        b->wanted_kb = dom->target_kb;
+        b->since_change_ms = now - dom->last_change_ms;
+        b->stuck = dom->stuck;
+        if (dom->excluded)
+            continue;
+        set_decision(dom, &want[k]);
+        b->managed = !d->paused;
+        b->silent = dom->state == DOM_NO_AGENT || dom->state == DOM_STALE;
+        b->wanted_kb = want[k].target_kb;
+        if (dom->uncoop) {
+            /* Squeezed's rule: an uncooperative domain is held where it
+             * is, and its unmet promise withdrawn. */
+            b->wanted_kb = dom->actual_kb;
+            snprintf(dom->reason, sizeof(dom->reason), "uncooperative");
+        }
+        k++;
+    }
+    bp.reserve_kb = d->cfg->reserve_kb;
+    bp.held_kb = dmn_held_kb(d);
+    bp.deadband_kb = d->cfg->deadband_kb;
+    bp.shrink_step = d->cfg->shrink_step;
+    bp.shrink_max_kb = d->cfg->shrink_max_kb;
+    bp.min_interval_ms = d->cfg->min_interval_ms;
+    bal_run(&bp, d->phys.free_kb, bd, n, &d->last_bal);
+    d->rebalances++;
+    if (bal_check(&bp, d->phys.free_kb, bd, n, &cause) < 0) {
+        /* A broken invariant: refuse the whole plan, say so loudly. */
+        log_warnx("BUG: balancer plan refused: %s", cause);
+        free(cause);
+        goto out;
+    }
+    /* Shrinks first, so the memory they free is on its way first. */
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < n; i++) {
+            struct bal_dom *b = &bd[i];
+
+            if (b->new_target_kb == b->target_kb ||
+                (pass == 0) != (b->new_target_kb < b->target_kb))
+                continue;
+            apply(d, d->doms.v[i], b, now);
+        }
+out:
+    free(pd);
+    free(want);
+    free(bd);
+}
+
+static void
+expire_holds(struct xb_daemon *d, uint64_t now)
+{
+    struct hold *h, *tmp;
+
+    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp)
+    {
+        if (h->expires_ms == 0 || now < h->expires_ms)
+            continue;
+        log_info("reservation %u of %llu KiB expired", h->id,
+                 (unsigned long long)h->kb);
+        TAILQ_REMOVE(&d->holds, h, entry);
+        free(h);
+    }
+}
+
+static void
+on_settle(evutil_socket_t fd, short what, void *arg)
+{
+    struct xb_daemon *d = arg;
+
+    (void)fd;
+    (void)what;
+    d->settle_armed = 0;
+    if (d->need_rescan && d->xs_up)
+        rescan(d, 1);
+    rebalance(d);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct xb_daemon *d = arg;
+    struct dom_limits lim = limits(d->cfg);
+    uint64_t now = dmn_now_ms();
+
+    (void)fd;
+    (void)what;
+    if (!d->xs_up)
+        return;
+    rescan(d, d->need_rescan);
+    for (unsigned i = 0; i < d->doms.n; i++) {
+        struct dom *dom = d->doms.v[i];
+        enum dom_state before = dom->state;
+
+        if (dom->read_pending && dom_may_read(dom, &lim, now))
+            read_record(d, dom, now);
+        dom_update_state(dom, &lim, now);
+        if (dom->state != before &&
+            (dom->state == DOM_STUCK || dom->state == DOM_UNCOOPERATIVE)) {
+            log_warnx("domain %u (%s) is %s: actual %llu KiB, target %llu "
+                      "KiB; its unmet change is not counted on",
+                      dom->domid, dom->name, dom_state_name(dom->state),
+                      (unsigned long long)dom->actual_kb,
+                      (unsigned long long)dom->target_kb);
+            dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event",
+                                  dom_state_name(dom->state), "domid",
+                                  (json_int_t)dom->domid, "name", dom->name));
+        }
+    }
+    expire_holds(d, now);
+    rebalance(d);
+}
+
+static void
+on_health(evutil_socket_t fd, short what, void *arg)
+{
+    struct xb_daemon *d = arg;
+
+    (void)fd;
+    (void)what;
+    d->hv->check(d->hvp);
+}
+
+static void
+dump_state(struct xb_daemon *d)
+{
+    log_info("state: policy %s, %s, host total %llu KiB free %llu KiB, "
+             "%u domains, %llu rebalances, %llu target writes",
+             d->cfg->policy->pol->name, d->paused ? "paused" : "running",
+             (unsigned long long)d->phys.total_kb,
+             (unsigned long long)d->phys.free_kb, d->doms.n,
+             (unsigned long long)d->rebalances,
+             (unsigned long long)d->target_writes);
+    for (unsigned i = 0; i < d->doms.n; i++) {
+        const struct dom *dom = d->doms.v[i];
+
+        log_info("  %u %s: %s actual %llu target %llu need %llu range "
+                 "[%llu, %llu] records %llu/%llu rejected",
+                 dom->domid, dom->name, dom_state_name(dom->state),
+                 (unsigned long long)dom->actual_kb,
+                 (unsigned long long)dom->target_kb,
+                 (unsigned long long)dom->need_kb,
+                 (unsigned long long)dom->min_kb,
+                 (unsigned long long)dom->max_kb,
+                 (unsigned long long)dom->accepted,
+                 (unsigned long long)dom->rejected);
+    }
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct xb_daemon *d = arg;
+    char *cause = NULL;
+
+    (void)what;
+    switch (sig) {
+    case SIGTERM:
+    case SIGINT:
+        log_info("signal %d: stopping", (int)sig);
+        event_base_loopbreak(d->base);
+        break;
+    case SIGHUP:
+        if (dmn_reload(d, &cause) < 0) {
+            log_warnx("reload refused, keeping the running config:\n%s",
+                      cause);
+            free(cause);
+        }
+        break;
+    case SIGUSR1:
+        dump_state(d);
+        break;
+    }
+}
+
+static void
+set_timer(struct event *ev, uint64_t ms)
+{
+    struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+
+    evtimer_del(ev);
+    event_add(ev, &tv);
+}
+
+void
+dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg)
+{
+    struct xb_config *old = d->cfg;
+
+    d->cfg = cfg;
+    log_set_level(cfg->log_level);
+    domtab_set_history(&d->doms, cfg->policy->pol->history);
+    for (unsigned i = 0; i < d->doms.n; i++)
+        dmn_apply_rules(d, d->doms.v[i]);
+    if (old != NULL) {
+        if (old->tick_ms != cfg->tick_ms)
+            set_timer(d->ev_tick, cfg->tick_ms);
+        if (old->health_ms != cfg->health_ms)
+            set_timer(d->ev_health, cfg->health_ms);
+        if (strcmp(old->socket_path, cfg->socket_path) != 0 ||
+            old->backend != cfg->backend)
+            log_warnx("socket and backend changes take effect on restart");
+        cfg_free(old);
+    }
+    dmn_schedule(d);
+}
+
+static void
+usage(void)
+{
+    fprintf(stderr, "usage: xenballoon-ctl daemon [-fnv] [-c file]\n");
+}
+
+static int
+daemon_create(struct xb_daemon *d, struct xb_config *cfg, char **cause)
+{
+    static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+    struct hv_hooks hooks = { on_domains_changed, on_record, on_connection,
+                              d };
+
+    TAILQ_INIT(&d->holds);
+    TAILQ_INIT(&d->monitors);
+    d->next_hold = 1;
+    d->start_ms = dmn_now_ms();
+    d->xs_up = 1;
+    domtab_init(&d->doms, cfg->policy->pol->history);
+    d->base = event_base_new();
+    if (d->base == NULL) {
+        xb_set_cause(cause, "cannot create the event loop");
+        return -1;
+    }
+    d->ev_settle = evtimer_new(d->base, on_settle, d);
+    d->ev_tick = event_new(d->base, -1, EV_PERSIST, on_tick, d);
+    d->ev_health = event_new(d->base, -1, EV_PERSIST, on_health, d);
+    for (int i = 0; i < 4; i++) {
+        d->ev_sig[i] = evsignal_new(d->base, sigs[i], on_signal, d);
+        event_add(d->ev_sig[i], NULL);
+    }
+    d->hv = cfg->backend == CFG_BACKEND_SIM ? &hv_sim_ops : &hv_xen_ops;
+    dmn_swap_config(d, cfg);
+    d->hvp = d->hv->open(d->base, cfg, &hooks, cause);
+    if (d->hvp == NULL)
+        return -1;
+    if (rescan(d, 1) < 0) {
+        xb_set_cause(cause, "cannot list domains");
+        return -1;
+    }
+    d->server = ctl_server_create(d->base, d, cfg->socket_path,
+                                  cfg->socket_group, cause);
+    if (d->server == NULL)
+        return -1;
+    set_timer(d->ev_tick, cfg->tick_ms);
+    set_timer(d->ev_health, cfg->health_ms);
+    return 0;
+}
+
+static void
+daemon_destroy(struct xb_daemon *d)
+{
+    struct hold *h;
+    struct monitor *m;
+
+    if (d->server != NULL)
+        ctl_server_destroy(d->server);
+    if (d->hvp != NULL)
+        d->hv->close(d->hvp);
+    domtab_dispose(&d->doms);
+    while ((h = TAILQ_FIRST(&d->holds)) != NULL) {
+        TAILQ_REMOVE(&d->holds, h, entry);
+        free(h);
+    }
+    while ((m = TAILQ_FIRST(&d->monitors)) != NULL) {
+        TAILQ_REMOVE(&d->monitors, m, entry);
+        free(m);
+    }
+    for (int i = 0; i < 4; i++)
+        if (d->ev_sig[i] != NULL)
+            event_free(d->ev_sig[i]);
+    if (d->ev_settle != NULL)
+        event_free(d->ev_settle);
+    if (d->ev_tick != NULL)
+        event_free(d->ev_tick);
+    if (d->ev_health != NULL)
+        event_free(d->ev_health);
+    if (d->base != NULL)
+        event_base_free(d->base);
+    if (d->cfg != NULL)
+        cfg_free(d->cfg);
+}
+
+/* Prints every config error; returns the config or NULL. */
+struct xb_config *
+daemon_load_config(const char *path)
+{
+    struct xb_errlist el;
+    struct xb_config *cfg;
+
+    xb_errlist_init(&el);
+    cfg = cfg_load(path, &el);
+    for (size_t i = 0; i < el.n; i++)
+        fprintf(stderr, "%s\n", el.msgs[i]);
+    xb_errlist_dispose(&el);
+    return cfg;
+}
+
+int
+daemon_main(int argc, char **argv)
+{
+    struct xb_daemon d;
+    struct xb_config *cfg;
+    const char *path = XB_DEFAULT_CONFIG;
+    int ch, check_only = 0, to_stderr = 0, verbose = 0;
+    char *cause = NULL;
+
+    optind = 1;
+    while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
+        switch (ch) {
+        case 'c':
+            path = optarg;
+            break;
+        case 'f':
+            to_stderr = 1;
+            break;
+        case 'n':
+            check_only = 1;
+            break;
+        case 'v':
+            verbose++;
+            break;
+        default:
+            usage();
+            return 2;
+        }
+    }
+    if (optind != argc) {
+        usage();
+        return 2;
+    }
+    if (access(path, F_OK) != 0 && strcmp(path, XB_DEFAULT_CONFIG) == 0)
+        path = NULL; /* no file at the default place: built-in defaults */
+    cfg = daemon_load_config(path);
+    if (cfg == NULL)
+        return 1;
+    if (check_only) {
+        printf("%s: configuration OK\n", path ? path : "(defaults)");
+        cfg_free(cfg);
+        return 0;
+    }
+    if (verbose)
+        cfg->log_level = XB_LOG_DEBUG;
+    log_init("xenballoon-ctl", !to_stderr, cfg->log_level);
+    signal(SIGPIPE, SIG_IGN); /* libxenstore and clients may vanish */
+
+    memset(&d, 0, sizeof(d));
+    if (daemon_create(&d, cfg, &cause) < 0) {
+        log_warnx("cannot start: %s", cause);
+        free(cause);
+        daemon_destroy(&d);
+        return 1;
+    }
+    log_info("started: backend %s, policy %s, %u domains", d.hv->name,
+             d.cfg->policy->pol->name, d.doms.n);
+    dmn_schedule(&d);
+    event_base_dispatch(d.base);
+    log_info("stopped");
+    daemon_destroy(&d);
+    return 0;
+}

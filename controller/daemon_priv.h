@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon's state, shared between its loop (daemon.c) and the control
+ * commands it answers (dmn_api.c).  Nothing outside those two files
+ * includes this header.
+ */
+#ifndef XB_CONTROLLER_DAEMON_PRIV_H
+#define XB_CONTROLLER_DAEMON_PRIV_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "balancer.h"
+#include "compat/queue.h"
+#include "config.h"
+#include "daemon.h"
+#include "domain.h"
+#include "hv.h"
+
+struct hold {
+    unsigned id;
+    uint64_t kb;
+    uint64_t expires_ms; /* 0: until released */
+    TAILQ_ENTRY(hold) entry;
+};
+TAILQ_HEAD(holds, hold);
+
+struct monitor {
+    dmn_monitor_cb cb;
+    void *arg;
+    TAILQ_ENTRY(monitor) entry;
+};
+TAILQ_HEAD(monitors, monitor);
+
+struct ctl_server;
+
+struct xb_daemon {
+    struct event_base *base;
+    struct xb_config *cfg;
+    const struct hv_ops *hv;
+    void *hvp;
+    struct domtab doms;
+    struct ctl_server *server;
+
+    struct event *ev_tick, *ev_settle, *ev_health;
+    struct event *ev_sig[4];
+
+    int paused;
+    int xs_up;
+    int need_rescan;
+    int settle_armed;
+    uint64_t start_ms;
+    struct hv_physinfo phys;
+    struct bal_result last_bal;
+    uint64_t rebalances, target_writes;
+
+    struct holds holds;
+    unsigned next_hold;
+    struct monitors monitors;
+};
+
+uint64_t dmn_now_ms(void);
+/* Sends an event to every monitor (steals the reference). */
+void dmn_emit(struct xb_daemon *d, json_t *ev);
+/* Coalesced: one rebalance after the settle delay. */
+void dmn_schedule(struct xb_daemon *d);
+/* Re-resolves a domain's limits from config rules and `set` overrides. */
+void dmn_apply_rules(struct xb_daemon *d, struct dom *dom);
+uint64_t dmn_held_kb(const struct xb_daemon *d);
+/* Swaps in a validated config (takes ownership); the old one is freed. */
+void dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg);
+json_t *dmn_dom_json(const struct xb_daemon *d, const struct dom *dom);
+
+#endif

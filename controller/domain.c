@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The domain table and record intake: see domain.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "xmalloc.h"
+
+/* Rejection log lines per domain: a burst of 3, then one a minute. */
+#define REJECT_LOG_BURST 3
+#define REJECT_LOG_INTERVAL_MS 60000
+
+void
+domtab_init(struct domtab *t, unsigned hist_cap)
+{
+    t->v = NULL;
+    t->n = 0;
+    t->hist_cap = hist_cap ? hist_cap : 1;
+}
+
+static void
+dom_free(struct dom *d)
+{
+    free(d->hist);
+    free(d);
+}
+
+void
+domtab_dispose(struct domtab *t)
+{
+    for (unsigned i = 0; i < t->n; i++)
+        dom_free(t->v[i]);
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+}
+
+static unsigned
+domtab_pos(const struct domtab *t, uint32_t domid)
+{
+    unsigned lo = 0, hi = t->n;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (t->v[mid]->domid < domid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+struct dom *
+domtab_find(const struct domtab *t, uint32_t domid)
+{
+    unsigned i = domtab_pos(t, domid);
+
+    return i < t->n && t->v[i]->domid == domid ? t->v[i] : NULL;
+}
+
+struct dom *
+domtab_lookup(const struct domtab *t, const char *s)
+{
+    const char *p = s;
+
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*s != '\0' && *p == '\0' && p - s < 7)
+        return domtab_find(t, (uint32_t)strtoul(s, NULL, 10));
+    for (unsigned i = 0; i < t->n; i++)
+        if (strcmp(t->v[i]->name, s) == 0)
+            return t->v[i];
+    return NULL;
+}
+
+struct dom *
+domtab_add(struct domtab *t, uint32_t domid)
+{
+    unsigned i = domtab_pos(t, domid);
+    struct dom *d;
+
+    if (i < t->n && t->v[i]->domid == domid)
+        return t->v[i];
+    d = xb_calloc(1, sizeof(*d));
+    d->domid = domid;
+    d->is_dom0 = domid == 0;
+    d->weight = 100;
+    d->set_exclude = -1;
+    d->hist_cap = t->hist_cap;
+    d->hist = xb_calloc(d->hist_cap, sizeof(*d->hist));
+    d->tokens = -1; /* full bucket on first use */
+    d->state = DOM_NO_AGENT;
+    xb_ratelimit_init(&d->log_rl, REJECT_LOG_BURST, REJECT_LOG_INTERVAL_MS);
+    t->v = xb_reallocarray(t->v, t->n + 1, sizeof(*t->v));
+    memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof(*t->v));
+    t->v[i] = d;
+    t->n++;
+    return d;
+}
+
+void
+domtab_remove(struct domtab *t, uint32_t domid)
+{
+    unsigned i = domtab_pos(t, domid);
+
+    if (i >= t->n || t->v[i]->domid != domid)
+        return;
+    dom_free(t->v[i]);
+    memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof(*t->v));
+    t->n--;
+}
+
+void
+domtab_set_history(struct domtab *t, unsigned cap)
+{
+    if (cap == 0)
+        cap = 1;
+    t->hist_cap = cap;
+    for (unsigned i = 0; i < t->n; i++) {
+        struct dom *d = t->v[i];
+
+        if (d->nhist > cap) {
+            memmove(d->hist, d->hist + (d->nhist - cap),
+                    cap * sizeof(*d->hist));
+            d->nhist = cap;
+        }
+        d->hist = xb_reallocarray(d->hist, cap, sizeof(*d->hist));
+        d->hist_cap = cap;
+    }
+}
+
+int
+dom_may_read(struct dom *d, const struct dom_limits *lim, uint64_t now)
+{
+    double rate = (double)lim->records_per_s;
+
+    if (d->tokens < 0) {
+        d->tokens = lim->records_burst;
+        d->tokens_ms = now;
+    }
+    if (now > d->tokens_ms) {
+        d->tokens += rate * (double)(now - d->tokens_ms) / 1000.0;
+        if (d->tokens > lim->records_burst)
+            d->tokens = lim->records_burst;
+        d->tokens_ms = now;
+    }
+    if (d->tokens < 1.0) {
+        if (!d->read_pending)
+            d->throttled++;
+        d->read_pending = 1;
+        return 0;
+    }
+    d->tokens -= 1.0;
+    d->read_pending = 0;
+    return 1;
+}
+
+int
+dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
+{
+    struct xb_record rec;
+    char *cause = NULL;
+    unsigned long long dropped = 0;
+
+    if (xb_record_parse(untrusted, len, &rec, &cause) < 0) {
+        d->rejected++;
+        snprintf(d->last_reject, sizeof(d->last_reject), "%s", cause);
+        d->last_reject_ms = now;
+        if (xb_ratelimit_ok(&d->log_rl, now, &dropped))
+            log_warnx("domain %u (%s): record rejected: %s%s", d->domid,
+                      d->name, cause,
+                      dropped ? " (earlier rejections not logged)" : "");
+        free(cause);
+        return 0;
+    }
+    /* A restarted agent starts its sequence again; anything else that
+     * goes backwards is a replay and changes nothing. */
+    if (d->nhist > 0) {
+        const struct xb_record *last = &d->hist[d->nhist - 1].rec;
+
+        if (rec.v[XB_F_SEQ] == last->v[XB_F_SEQ]) {
+            d->last_record_ms = now; /* same record, re-read */
+            return 1;
+        }
+    }
+    if (d->nhist == d->hist_cap) {
+        memmove(d->hist, d->hist + 1, (d->hist_cap - 1) * sizeof(*d->hist));
+        d->nhist--;
+    }
+    d->hist[d->nhist].t_ms = now;
+    d->hist[d->nhist].rec = rec;
+    d->nhist++;
+    memcpy(d->raw, untrusted, len);
+    d->raw[len] = '\0';
+    d->last_record_ms = now;
+    d->accepted++;
+    return 1;
+}
+
+void
+dom_agent_gone(struct dom *d)
+{
+    d->nhist = 0;
+    d->raw[0] = '\0';
+}
+
+const struct xb_pol_sample *
+dom_latest(const struct dom *d)
+{
+    return d->nhist > 0 ? &d->hist[d->nhist - 1] : NULL;
+}
+
+void
+dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now)
+{
+    d->target_kb = target_kb;
+    d->last_change_ms = now;
+    d->progress_ref_kb = d->actual_kb;
+    d->progress_ms = now;
+    d->stuck = 0;
+}
+
+static uint64_t
+absdiff(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
+void
+dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
+{
+    uint64_t gap = absdiff(d->actual_kb, d->target_kb);
+
+    if (d->progress_ms == 0) {
+        d->progress_ms = now;
+        d->progress_ref_kb = d->actual_kb;
+    }
+    if (gap <= lim->progress_kb) {
+        /* At its target: whatever it did before, it cooperates now. */
+        d->stuck = 0;
+        d->uncoop = 0;
+        d->progress_ms = now;
+        d->progress_ref_kb = d->actual_kb;
+    } else if (absdiff(d->actual_kb, d->progress_ref_kb) >= lim->progress_kb &&
+               absdiff(d->actual_kb, d->target_kb) <
+                   absdiff(d->progress_ref_kb, d->target_kb)) {
+        d->stuck = 0;
+        d->progress_ms = now;
+        d->progress_ref_kb = d->actual_kb;
+    } else if (now - d->progress_ms >= lim->stuck_ms) {
+        d->stuck = 1;
+        if (!d->uncoop && now - d->progress_ms >= lim->uncoop_ms) {
+            d->uncoop = 1;
+            d->uncoop_since_ms = now;
+        }
+    }
+
+    if (d->excluded)
+        d->state = DOM_EXCLUDED;
+    else if (d->uncoop)
+        d->state = DOM_UNCOOPERATIVE;
+    else if (d->stuck)
+        d->state = DOM_STUCK;
+    else if (d->nhist == 0)
+        d->state = DOM_NO_AGENT;
+    else if (now - d->last_record_ms > lim->stale_ms)
+        d->state = DOM_STALE;
+    else
+        d->state = DOM_MANAGED;
+}
+
+const char *
+dom_state_name(enum dom_state s)
+{
+    switch (s) {
+    case DOM_MANAGED:
+        return "managed";
+    case DOM_NO_AGENT:
+        return "no-agent";
+    case DOM_STALE:
+        return "stale";
+    case DOM_STUCK:
+        return "stuck";
+    case DOM_UNCOOPERATIVE:
+        return "uncooperative";
+    case DOM_EXCLUDED:
+        return "excluded";
+    }
+    return "?";
+}
+
+uint64_t
+dom_default_min(uint64_t maxmem_kb, uint64_t floor_kb)
+{
+    uint64_t mb = maxmem_kb / 1024, pages = maxmem_kb / 4, min_mb, min_kb;
+
+    /* Linux's pre-2.6.26 balloon minimum_target(), in MiB. */
+    if (mb < 125)
+        min_mb = 8 + (pages >> 9);
+    else if (mb < 500)
+        min_mb = 40 + (pages >> 10);
+    else if (mb < 2000)
+        min_mb = 104 + (pages >> 11);
+    else
+        min_mb = 296 + (pages >> 13);
+    min_kb = min_mb * 1024;
+    if (min_kb < floor_kb)
+        min_kb = floor_kb;
+    if (maxmem_kb != 0 && min_kb > maxmem_kb)
+        min_kb = maxmem_kb;
+    return min_kb;
+}

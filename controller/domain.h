@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The domain table: what the daemon knows about each domain, indexed by
+ * domid.  It owns the intake of the agents' records (untrusted: rate-
+ * limited, parsed by the common parser, rejected ones counted and logged
+ * without flooding) and the per-domain state machine (managed, no agent,
+ * stale, stuck, uncooperative, excluded).
+ */
+#ifndef XB_CONTROLLER_DOMAIN_H
+#define XB_CONTROLLER_DOMAIN_H
+
+#include <stdint.h>
+
+#include "log.h"
+#include "policy.h"
+#include "record.h"
+
+enum dom_state {
+    DOM_MANAGED,
+    DOM_NO_AGENT,
+    DOM_STALE,
+    DOM_STUCK,
+    DOM_UNCOOPERATIVE,
+    DOM_EXCLUDED,
+};
+
+struct dom_limits {
+    uint64_t stale_ms, stuck_ms, uncoop_ms, progress_kb;
+    uint64_t records_per_s;
+    unsigned records_burst;
+};
+
+struct dom {
+    uint32_t domid;
+    char name[64];
+    int is_dom0;
+    int excluded; /* by config, `set exclude`, or dom0 unmanaged */
+    int seen;     /* mark for rescan diffs */
+
+    uint64_t actual_kb, target_kb, maxmem_kb, min_kb, max_kb;
+    unsigned weight;
+    /* Operator overrides from `set` (0 / -1: none). */
+    uint64_t set_min_kb, set_max_kb;
+    unsigned set_weight;
+    int set_exclude;
+
+    /* Agent records, oldest first. */
+    struct xb_pol_sample *hist;
+    unsigned nhist, hist_cap;
+    char raw[XB_RECORD_MAX + 1]; /* last accepted record, for `show` */
+    uint64_t last_record_ms;
+    uint64_t accepted, rejected, throttled;
+    char last_reject[128];
+    uint64_t last_reject_ms;
+    double tokens; /* record rate limiter */
+    uint64_t tokens_ms;
+    int read_pending; /* a record event arrived while throttled */
+    struct xb_ratelimit log_rl;
+
+    /* Progress toward target. */
+    uint64_t progress_ref_kb, progress_ms;
+    uint64_t last_change_ms;
+    int stuck, uncoop;
+    uint64_t uncoop_since_ms;
+
+    /* The latest decision. */
+    uint64_t need_kb;
+    char reason[XB_POL_REASON_MAX];
+    enum dom_state state;
+    uint64_t set_fail;
+};
+
+struct domtab {
+    struct dom **v; /* sorted by domid */
+    unsigned n;
+    unsigned hist_cap;
+};
+
+void domtab_init(struct domtab *t, unsigned hist_cap);
+void domtab_dispose(struct domtab *t);
+struct dom *domtab_find(const struct domtab *t, uint32_t domid);
+/* By name, or by domid when `s` is all digits. */
+struct dom *domtab_lookup(const struct domtab *t, const char *s);
+struct dom *domtab_add(struct domtab *t, uint32_t domid);
+void domtab_remove(struct domtab *t, uint32_t domid);
+/* Changes how many samples each domain keeps (newest kept). */
+void domtab_set_history(struct domtab *t, unsigned cap);
+
+/*
+ * Record intake.  dom_may_read() spends a token of the per-domain rate
+ * limit (else marks the read pending for a later tick); dom_intake()
+ * parses and stores one untrusted record.  `len` is the record's full
+ * length (which may exceed what `untrusted` holds: then it is oversized).
+ * Returns 1 accepted, 0 rejected.
+ */
+int dom_may_read(struct dom *d, const struct dom_limits *lim, uint64_t now);
+int dom_intake(struct dom *d, const char *untrusted, size_t len,
+               uint64_t now);
+/* The agent removed its record (it stopped): forget its data. */
+void dom_agent_gone(struct dom *d);
+const struct xb_pol_sample *dom_latest(const struct dom *d);
+
+/* Progress and state, once per tick and after each target change. */
+void dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now);
+void dom_update_state(struct dom *d, const struct dom_limits *lim,
+                      uint64_t now);
+const char *dom_state_name(enum dom_state s);
+
+/*
+ * The default floor for a domain of static-max `maxmem_kb`: Linux's old
+ * balloon minimum_target() heuristic (as xenballoond used), never below
+ * `floor_kb`, never above maxmem.
+ */
+uint64_t dom_default_min(uint64_t maxmem_kb, uint64_t floor_kb);
+
+#endif

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The `xen` hypervisor backend: libxenctrl for the host's and domains'
+ * memory figures, libxl to set targets (with enforce, as `xl mem-set`
+ * does, so growing also raises the hypervisor cap), libxenstore for names,
+ * the agents' records and watches.  The watch fd (xs_fileno) sits in the
+ * daemon's libevent loop; a dead xenstore connection never makes that fd
+ * readable, so check() probes it and reconnects, re-watches and asks the
+ * daemon for a rescan.
+ */
+#define LIBXL_API_VERSION 0x041300
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <libxl.h>
+#include <xenctrl.h>
+#include <xenstore.h>
+#include <xentoollog.h>
+
+#include "config.h"
+#include "hv.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* The agent's record, relative to the domain's home path. */
+#define AGENT_DIR "data/xenballoon"
+#define AGENT_RECORD AGENT_DIR "/stats"
+/* Domains per xc_domain_getinfolist() call. */
+#define LIST_BATCH 256
+
+struct hv_xen {
+    struct event_base *base;
+    struct hv_hooks hooks;
+    struct xs_handle *xsh;
+    xc_interface *xch;
+    libxl_ctx *ctx;
+    xentoollog_logger_stdiostream *xtl;
+    struct event *xs_ev;
+    int lost;
+    uint32_t *watched; /* domids with a record watch */
+    unsigned nwatched;
+};
+
+static void xen_on_watch(evutil_socket_t fd, short what, void *arg);
+
+static int
+xs_read_u64(struct hv_xen *x, uint32_t domid, const char *key, uint64_t *out)
+{
+    char path[64], *val, *end;
+    unsigned len;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
+    val = xs_read(x->xsh, XBT_NULL, path, &len);
+    if (val == NULL)
+        return -1;
+    errno = 0;
+    *out = strtoull(val, &end, 10);
+    if (errno != 0 || end == val || *end != '\0') {
+        free(val);
+        errno = EINVAL;
+        return -1;
+    }
+    free(val);
+    return 0;
+}
+
+static int
+xen_watch_path(struct hv_xen *x, uint32_t domid)
+{
+    char path[64], token[32];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_DIR, domid);
+    snprintf(token, sizeof(token), "d:%u", domid);
+    if (!xs_watch(x->xsh, path, token) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static void
+xen_disconnect(struct hv_xen *x)
+{
+    if (x->xs_ev != NULL) {
+        event_free(x->xs_ev);
+        x->xs_ev = NULL;
+    }
+    if (x->ctx != NULL) {
+        libxl_ctx_free(x->ctx);
+        x->ctx = NULL;
+    }
+    if (x->xsh != NULL) {
+        xs_close(x->xsh);
+        x->xsh = NULL;
+    }
+}
+
+/* Opens xenstore and libxl, (re)registers every watch. */
+static int
+xen_connect(struct hv_xen *x, char **cause)
+{
+    x->xsh = xs_open(XS_UNWATCH_FILTER);
+    if (x->xsh == NULL) {
+        xb_set_cause(cause, "cannot connect to xenstore: %s",
+                     strerror(errno));
+        return -1;
+    }
+    if (libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0,
+                        (xentoollog_logger *)x->xtl) != 0) {
+        xb_set_cause(cause, "cannot create a libxl context");
+        goto fail;
+    }
+    if (!xs_watch(x->xsh, "@introduceDomain", "intro") ||
+        !xs_watch(x->xsh, "@releaseDomain", "release")) {
+        xb_set_cause(cause, "cannot watch domain introduction: %s",
+                     strerror(errno));
+        goto fail;
+    }
+    for (unsigned i = 0; i < x->nwatched; i++)
+        if (xen_watch_path(x, x->watched[i]) < 0)
+            log_warn("re-watching domain %u", x->watched[i]);
+    x->xs_ev = event_new(x->base, xs_fileno(x->xsh), EV_READ | EV_PERSIST,
+                         xen_on_watch, x);
+    if (x->xs_ev == NULL || event_add(x->xs_ev, NULL) < 0) {
+        xb_set_cause(cause, "cannot add the xenstore watch fd to the loop");
+        goto fail;
+    }
+    x->lost = 0;
+    return 0;
+fail:
+    xen_disconnect(x);
+    return -1;
+}
+
+static void
+xen_mark_lost(struct hv_xen *x)
+{
+    if (x->lost)
+        return;
+    x->lost = 1;
+    log_warnx("xenstore connection lost; targets frozen until it is back");
+    x->hooks.connection(x->hooks.arg, 0);
+}
+
+static void
+xen_on_watch(evutil_socket_t fd, short what, void *arg)
+{
+    struct hv_xen *x = arg;
+    char **w;
+
+    (void)fd;
+    (void)what;
+    for (;;) {
+        unsigned long domid;
+        char *end;
+
+        w = xs_check_watch(x->xsh);
+        if (w == NULL) {
+            if (errno == EAGAIN)
+                return;
+            if (errno == EINTR)
+                continue;
+            xen_mark_lost(x);
+            return;
+        }
+        if (strncmp(w[XS_WATCH_TOKEN], "d:", 2) == 0) {
+            domid = strtoul(w[XS_WATCH_TOKEN] + 2, &end, 10);
+            if (*end == '\0')
+                x->hooks.record_changed(x->hooks.arg, (uint32_t)domid);
+        } else {
+            x->hooks.domains_changed(x->hooks.arg);
+        }
+        free(w);
+    }
+}
+
+static void *
+xen_open(struct event_base *base, const struct xb_config *cfg,
+         const struct hv_hooks *hooks, char **cause)
+{
+    struct hv_xen *x = xb_calloc(1, sizeof(*x));
+
+    (void)cfg;
+    x->base = base;
+    x->hooks = *hooks;
+    x->xtl = xtl_createlogger_stdiostream(stderr, XTL_WARN, 0);
+    if (x->xtl == NULL) {
+        xb_set_cause(cause, "cannot create the Xen tool logger");
+        goto fail;
+    }
+    x->xch = xc_interface_open((xentoollog_logger *)x->xtl, NULL, 0);
+    if (x->xch == NULL) {
+        xb_set_cause(cause, "cannot open libxenctrl (is this dom0 of a Xen "
+                            "host, with xenfs mounted?)");
+        goto fail;
+    }
+    if (xen_connect(x, cause) < 0)
+        goto fail;
+    return x;
+fail:
+    if (x->xch != NULL)
+        xc_interface_close(x->xch);
+    if (x->xtl != NULL)
+        xtl_logger_destroy((xentoollog_logger *)x->xtl);
+    free(x);
+    return NULL;
+}
+
+static void
+xen_close(void *priv)
+{
+    struct hv_xen *x = priv;
+
+    if (x == NULL)
+        return;
+    xen_disconnect(x);
+    xc_interface_close(x->xch);
+    xtl_logger_destroy((xentoollog_logger *)x->xtl);
+    free(x->watched);
+    free(x);
+}
+
+static int
+xen_physinfo(void *priv, struct hv_physinfo *pi)
+{
+    struct hv_xen *x = priv;
+    xc_physinfo_t info;
+
+    memset(&info, 0, sizeof(info));
+    if (xc_physinfo(x->xch, &info) != 0)
+        return -1;
+    pi->total_kb = (uint64_t)info.total_pages * 4;
+    pi->free_kb = info.free_pages > info.outstanding_pages
+                      ? (uint64_t)(info.free_pages - info.outstanding_pages) * 4
+                      : 0;
+    return 0;
+}
+
+static int
+xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
+{
+    struct hv_xen *x = priv;
+    xc_domaininfo_t batch[LIST_BATCH];
+    struct hv_dominfo *v = NULL;
+    unsigned k = 0;
+    uint32_t next = 0;
+    int got;
+
+    do {
+        got = xc_domain_getinfolist(x->xch, next, LIST_BATCH, batch);
+        if (got < 0) {
+            free(v);
+            return -1;
+        }
+        v = xb_reallocarray(v, k + (unsigned)got + 1, sizeof(*v));
+        for (int i = 0; i < got; i++) {
+            const xc_domaininfo_t *di = &batch[i];
+            struct hv_dominfo *d;
+
+            next = di->domain + 1;
+            /* A xenstore stub domain is infrastructure, not a guest. */
+            if (di->flags & XEN_DOMINF_xs_domain)
+                continue;
+            d = &v[k++];
+            memset(d, 0, sizeof(*d));
+            d->domid = di->domain;
+            d->actual_kb = ((uint64_t)di->tot_pages +
+                            (uint64_t)di->outstanding_pages) * 4;
+            d->dying = (di->flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown))
+                           ? 1
+                           : 0;
+            if (full && !x->lost) {
+                uint64_t t, vram = 0;
+
+                if (xs_read_u64(x, d->domid, "memory/target", &t) == 0) {
+                    xs_read_u64(x, d->domid, "memory/videoram", &vram);
+                    d->target_kb = t + vram;
+                }
+                xs_read_u64(x, d->domid, "memory/static-max", &d->maxmem_kb);
+            }
+        }
+    } while (got == LIST_BATCH);
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+static int
+xen_name(void *priv, uint32_t domid, char *buf, size_t len)
+{
+    struct hv_xen *x = priv;
+    char path[64], *val;
+    unsigned l;
+
+    if (x->lost) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    val = xs_read(x->xsh, XBT_NULL, path, &l);
+    if (val == NULL)
+        return -1;
+    snprintf(buf, len, "%s", val);
+    free(val);
+    return 0;
+}
+
+static int
+xen_set_target(void *priv, uint32_t domid, uint64_t target_kb)
+{
+    struct hv_xen *x = priv;
+    int r;
+
+    if (x->lost || x->ctx == NULL) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    /* Absolute target in the domain-total frame (libxl subtracts
+     * videoram), enforce=1 so growth raises the hypervisor cap. */
+    r = libxl_set_memory_target(x->ctx, domid, (int64_t)target_kb, 0, 1);
+    if (r != 0) {
+        errno = r == ERROR_DOMAIN_NOTFOUND ? ENOENT : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+xen_read_record(void *priv, uint32_t domid, char *buf, size_t len)
+{
+    struct hv_xen *x = priv;
+    char path[64], *val;
+    unsigned l;
+
+    if (x->lost) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_RECORD, domid);
+    val = xs_read(x->xsh, XBT_NULL, path, &l);
+    if (val == NULL)
+        return errno == ENOENT ? 0 : -1;
+    memcpy(buf, val, l < len ? l : len);
+    free(val);
+    return (int)l;
+}
+
+static int
+xen_watch(void *priv, uint32_t domid)
+{
+    struct hv_xen *x = priv;
+
+    for (unsigned i = 0; i < x->nwatched; i++)
+        if (x->watched[i] == domid)
+            return 0;
+    x->watched = xb_reallocarray(x->watched, x->nwatched + 1,
+                                 sizeof(*x->watched));
+    x->watched[x->nwatched++] = domid;
+    if (x->lost)
+        return 0; /* registered on reconnect */
+    return xen_watch_path(x, domid);
+}
+
+static void
+xen_unwatch(void *priv, uint32_t domid)
+{
+    struct hv_xen *x = priv;
+    char path[64], token[32];
+
+    for (unsigned i = 0; i < x->nwatched; i++) {
+        if (x->watched[i] != domid)
+            continue;
+        x->watched[i] = x->watched[--x->nwatched];
+        break;
+    }
+    if (x->lost)
+        return;
+    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_DIR, domid);
+    snprintf(token, sizeof(token), "d:%u", domid);
+    xs_unwatch(x->xsh, path, token);
+}
+
+static int
+xen_check(void *priv)
+{
+    struct hv_xen *x = priv;
+    char *cause = NULL, *p;
+
+    if (!x->lost) {
+        /* A round trip that needs no node to exist. */
+        p = xs_get_domain_path(x->xsh, 0);
+        if (p != NULL) {
+            free(p);
+            return 0;
+        }
+        xen_mark_lost(x);
+    }
+    xen_disconnect(x);
+    if (xen_connect(x, &cause) < 0) {
+        log_debug("xenstore reconnect: %s", cause);
+        free(cause);
+        return -1;
+    }
+    log_info("xenstore connection re-established");
+    x->hooks.connection(x->hooks.arg, 1);
+    x->hooks.domains_changed(x->hooks.arg);
+    return 0;
+}
+
+const struct hv_ops hv_xen_ops = {
+    .name = "xen",
+    .open = xen_open,
+    .close = xen_close,
+    .physinfo = xen_physinfo,
+    .list = xen_list,
+    .domname = xen_name,
+    .set_target = xen_set_target,
+    .read_record = xen_read_record,
+    .watch = xen_watch,
+    .unwatch = xen_unwatch,
+    .check = xen_check,
+};

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The domain table, record intake (hostile records included) and the
+ * per-domain state machine.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+
+static const struct dom_limits lim = {
+    .stale_ms = 30000,
+    .stuck_ms = 20000,
+    .uncoop_ms = 60000,
+    .progress_kb = 4096,
+    .records_per_s = 5,
+    .records_burst = 10,
+};
+
+#define GOOD "v=1 seq=1 total=1000000 free=100000 avail=500000"
+
+START_TEST(test_table_sorted)
+{
+    struct domtab t;
+    static const uint32_t ids[] = { 7, 3, 12, 1, 9 };
+
+    domtab_init(&t, 4);
+    for (unsigned i = 0; i < 5; i++)
+        snprintf(domtab_add(&t, ids[i])->name, 64, "g%u", ids[i]);
+    ck_assert_uint_eq(t.n, 5);
+    for (unsigned i = 1; i < t.n; i++)
+        ck_assert_uint_lt(t.v[i - 1]->domid, t.v[i]->domid);
+    ck_assert_ptr_eq(domtab_add(&t, 7), domtab_find(&t, 7));
+    ck_assert_uint_eq(t.n, 5);
+    ck_assert_ptr_eq(domtab_lookup(&t, "g12"), domtab_find(&t, 12));
+    ck_assert_ptr_eq(domtab_lookup(&t, "9"), domtab_find(&t, 9));
+    ck_assert_ptr_null(domtab_lookup(&t, "nope"));
+    domtab_remove(&t, 3);
+    ck_assert_ptr_null(domtab_find(&t, 3));
+    ck_assert_uint_eq(t.n, 4);
+    domtab_dispose(&t);
+}
+END_TEST
+
+static const struct {
+    const char *rec;
+    const char *why; /* substring of last_reject */
+} hostile[] = {
+    { "v=1 seq=1 total=abc free=1", "not a number" },
+    { "v=1 seq=1 total=", "empty value" },
+    { "v=1 seq=1 total=-5 free=1", "not a number" },
+    { "v=1 seq=1 total=99999999999999999999999 free=1", "overflows" },
+    { "v=1 seq=1 seq=2 total=10 free=1", "duplicate" },
+    { "v=9 seq=1 total=10 free=1", "unsupported version" },
+    { "v=1 seq=1 total=1099511627776 free=1", "out of range" },
+    { "v=1 seq=1 total=0 free=0", "total is zero" },
+    { "v=1 seq=1 total=10 free=20", "free exceeds total" },
+    { "garbage", "no '='" },
+};
+
+START_TEST(test_hostile_rejected)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 5);
+    ck_assert_int_eq(dom_intake(d, GOOD, strlen(GOOD), 1000), 1);
+    ck_assert_int_eq(dom_intake(d, hostile[_i].rec, strlen(hostile[_i].rec),
+                                2000),
+                     0);
+    ck_assert_uint_eq(d->rejected, 1);
+    ck_assert_msg(strstr(d->last_reject, hostile[_i].why) != NULL,
+                  "%s: got '%s'", hostile[_i].rec, d->last_reject);
+    /* A rejected record changes nothing: the good one stays. */
+    ck_assert_uint_eq(d->nhist, 1);
+    ck_assert_uint_eq(dom_latest(d)->rec.v[XB_F_TOTAL], 1000000);
+    ck_assert_uint_eq(d->last_record_ms, 1000);
+    domtab_dispose(&t);
+}
+END_TEST
+
+START_TEST(test_nul_and_oversize)
+{
+    struct domtab t;
+    struct dom *d;
+    char big[XB_RECORD_MAX + 50];
+    static const char nul[] = "v=1 seq=1\0total=10 free=1";
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 5);
+    ck_assert_int_eq(dom_intake(d, nul, sizeof(nul) - 1, 1), 0);
+    ck_assert_ptr_nonnull(strstr(d->last_reject, "NUL"));
+    memset(big, '1', sizeof(big));
+    ck_assert_int_eq(dom_intake(d, big, sizeof(big), 2), 0);
+    ck_assert_ptr_nonnull(strstr(d->last_reject, "cap"));
+    ck_assert_uint_eq(d->rejected, 2);
+    domtab_dispose(&t);
+}
+END_TEST
+
+START_TEST(test_rate_limit)
+{
+    struct domtab t;
+    struct dom *d;
+    unsigned ok = 0;
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 5);
+    /* 1000 events within one millisecond: only the burst is read. */
+    for (int i = 0; i < 1000; i++)
+        ok += (unsigned)dom_may_read(d, &lim, 5000);
+    ck_assert_uint_eq(ok, lim.records_burst);
+    ck_assert_int_eq(d->read_pending, 1);
+    ck_assert_uint_eq(d->throttled, 1);
+    /* A second later, five more tokens (5 per second). */
+    ok = 0;
+    for (int i = 0; i < 1000; i++)
+        ok += (unsigned)dom_may_read(d, &lim, 6000);
+    ck_assert_uint_eq(ok, 5);
+    domtab_dispose(&t);
+}
+END_TEST
+
+START_TEST(test_history_ring)
+{
+    struct domtab t;
+    struct dom *d;
+    char rec[128];
+
+    domtab_init(&t, 3);
+    d = domtab_add(&t, 1);
+    for (int i = 1; i <= 5; i++) {
+        int n = snprintf(rec, sizeof(rec),
+                         "v=1 seq=%d total=1000 free=%d", i, i * 10);
+
+        ck_assert_int_eq(dom_intake(d, rec, (size_t)n, (uint64_t)i * 1000),
+                         1);
+    }
+    ck_assert_uint_eq(d->nhist, 3);
+    ck_assert_uint_eq(d->hist[0].rec.v[XB_F_SEQ], 3);
+    ck_assert_uint_eq(d->hist[2].rec.v[XB_F_SEQ], 5);
+    ck_assert_uint_eq(d->hist[2].t_ms, 5000);
+    /* The same record read again is not a new sample. */
+    ck_assert_int_eq(dom_intake(d, rec, strlen(rec), 6000), 1);
+    ck_assert_uint_eq(d->nhist, 3);
+    domtab_set_history(&t, 2);
+    ck_assert_uint_eq(d->nhist, 2);
+    ck_assert_uint_eq(d->hist[0].rec.v[XB_F_SEQ], 4);
+    domtab_dispose(&t);
+}
+END_TEST
+
+START_TEST(test_states)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 2);
+    d = domtab_add(&t, 4);
+    d->actual_kb = 1000000;
+    dom_target_changed(d, 1000000, 0);
+    dom_update_state(d, &lim, 1000);
+    ck_assert_str_eq(dom_state_name(d->state), "no-agent");
+    dom_intake(d, GOOD, strlen(GOOD), 1000);
+    dom_update_state(d, &lim, 2000);
+    ck_assert_str_eq(dom_state_name(d->state), "managed");
+    dom_update_state(d, &lim, 1000 + lim.stale_ms + 1);
+    ck_assert_str_eq(dom_state_name(d->state), "stale");
+
+    /* Asked to shrink by 200 MiB; it moves 100 MiB, then stops. */
+    dom_intake(d, "v=1 seq=2 total=1000000 free=1", 30, 40000);
+    dom_target_changed(d, 800000, 40000);
+    d->actual_kb = 900000;
+    dom_update_state(d, &lim, 45000);
+    ck_assert_int_eq(d->stuck, 0);
+    dom_update_state(d, &lim, 45000 + lim.stuck_ms);
+    ck_assert_str_eq(dom_state_name(d->state), "stuck");
+    dom_update_state(d, &lim, 45000 + lim.uncoop_ms);
+    ck_assert_str_eq(dom_state_name(d->state), "uncooperative");
+    /* Reaching its target makes it cooperative again. */
+    d->actual_kb = 800000;
+    dom_intake(d, "v=1 seq=3 total=1000000 free=1", 30, 105000);
+    dom_update_state(d, &lim, 106000);
+    ck_assert_str_eq(dom_state_name(d->state), "managed");
+    d->excluded = 1;
+    dom_update_state(d, &lim, 107000);
+    ck_assert_str_eq(dom_state_name(d->state), "excluded");
+    domtab_dispose(&t);
+}
+END_TEST
+
+static const struct {
+    uint64_t maxmem_kb, floor_kb, expect_kb;
+} mins[] = {
+    /* 100 MiB: 8 + 25600 pages >> 9 = 8 + 50 = 58 MiB */
+    { 100 * 1024, 0, 58 * 1024 },
+    /* 256 MiB: 40 + 65536 >> 10 = 104 MiB */
+    { 256 * 1024, 0, 104 * 1024 },
+    /* 1 GiB: 104 + 262144 >> 11 = 232 MiB */
+    { 1024 * 1024, 0, 232 * 1024 },
+    /* 4 GiB: 296 + 1048576 >> 13 = 424 MiB */
+    { 4096 * 1024, 0, 424 * 1024 },
+    /* The configured floor wins when larger, maxmem caps both. */
+    { 1024 * 1024, 300 * 1024, 300 * 1024 },
+    { 64 * 1024, 128 * 1024, 64 * 1024 },
+};
+
+START_TEST(test_default_min)
+{
+    ck_assert_uint_eq(dom_default_min(mins[_i].maxmem_kb, mins[_i].floor_kb),
+                      mins[_i].expect_kb);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+    Suite *s = suite_create("domain");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, test_table_sorted);
+    tcase_add_loop_test(tc, test_hostile_rejected, 0,
+                        sizeof(hostile) / sizeof(hostile[0]));
+    tcase_add_test(tc, test_nul_and_oversize);
+    tcase_add_test(tc, test_rate_limit);
+    tcase_add_test(tc, test_history_ring);
+    tcase_add_test(tc, test_states);
+    tcase_add_loop_test(tc, test_default_min, 0,
+                        sizeof(mins) / sizeof(mins[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
