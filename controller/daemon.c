@@ -309,6 +309,10 @@ rebalance(struct xb_daemon *d)
 
     if (!d->xs_up)
         return; /* never act on a view we cannot refresh */
+    /* Allocations and host free read together: a promise is judged
+     * against the allocation that the free figure already reflects. */
+    if (rescan(d, d->need_rescan) < 0)
+        return;
     if (d->hv->physinfo(d->hvp, &d->phys) < 0) {
         log_warn("reading host memory");
         return;
@@ -422,8 +426,6 @@ on_settle(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     d->settle_armed = 0;
-    if (d->need_rescan && d->xs_up)
-        rescan(d, 1);
     rebalance(d);
 }
 

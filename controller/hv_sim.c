@@ -5,6 +5,12 @@
  * the same hooks (and the same untrusted-record path) as xenstore's.  Used
  * by the CLI regress tests and to try the daemon on a machine without Xen.
  *
+ * The simulated host normally lives and dies with the daemon.  With
+ * XB_SIM_STATE set to a file, the guests' allocations and targets are saved
+ * there (every second and on each target change) and restored at start, so
+ * a restarted daemon finds the host as its predecessor left it, as it
+ * would on Xen.
+ *
  * Test hooks: a file named by XB_SIM_INJECT, if present when the model
  * steps, is read as lines "DOMID RAW-RECORD..." and each raw record is
  * published for that domain in place of the model's, so tests can play a
@@ -87,6 +93,48 @@ sim_inject(struct hv_sim *s)
 }
 
 static void
+sim_save(struct hv_sim *s)
+{
+    const char *path = getenv("XB_SIM_STATE");
+    char tmp[4096];
+    FILE *f;
+
+    if (path == NULL || snprintf(tmp, sizeof(tmp), "%s.tmp", path) >=
+                            (int)sizeof(tmp))
+        return;
+    if ((f = fopen(tmp, "w")) == NULL)
+        return;
+    for (unsigned i = 1; i < s->host.n; i++)
+        fprintf(f, "%u %llu %llu\n", s->host.doms[i].domid,
+                (unsigned long long)s->host.doms[i].actual_kb,
+                (unsigned long long)s->host.doms[i].target_kb);
+    if (fclose(f) == 0)
+        rename(tmp, path);
+}
+
+static void
+sim_restore(struct hv_sim *s)
+{
+    const char *path = getenv("XB_SIM_STATE");
+    unsigned id;
+    unsigned long long actual, target;
+    FILE *f;
+
+    if (path == NULL || (f = fopen(path, "r")) == NULL)
+        return;
+    while (fscanf(f, "%u %llu %llu", &id, &actual, &target) == 3) {
+        struct sim_dom *d = sim_host_find(&s->host, id);
+
+        if (d == NULL || id == 0 || target > d->maxmem_kb ||
+            actual > d->maxmem_kb)
+            continue;
+        d->actual_kb = actual;
+        d->target_kb = target;
+    }
+    fclose(f);
+}
+
+static void
 sim_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct hv_sim *s = arg;
@@ -108,6 +156,8 @@ sim_tick(evutil_socket_t fd, short what, void *arg)
             sim_store(s, d->domid, buf);
     }
     sim_inject(s);
+    if (now / 1000 != (now - dt) / 1000)
+        sim_save(s);
 }
 
 static void *
@@ -145,6 +195,7 @@ sim_open(struct event_base *base, const struct xb_config *cfg,
         xb_set_cause(cause, "sim host: domains do not fit in host memory");
         goto fail;
     }
+    sim_restore(s);
     s->last_ms = mono_ms();
     s->timer = event_new(base, -1, EV_PERSIST, sim_tick, s);
     event_add(s->timer, &tv);
@@ -164,6 +215,7 @@ sim_close(void *priv)
         return;
     if (s->timer != NULL)
         event_free(s->timer);
+    sim_save(s);
     for (unsigned i = 0; i < s->nrecords; i++)
         free(s->records[i]);
     free(s->records);
@@ -232,6 +284,7 @@ sim_set_target(void *priv, uint32_t domid, uint64_t target_kb)
         return -1;
     }
     d->target_kb = target_kb;
+    sim_save(priv);
     return 0;
 }
 
