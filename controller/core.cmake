@@ -3,6 +3,7 @@
 add_library(xbcore STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/balancer.c
   ${CMAKE_CURRENT_SOURCE_DIR}/daemon.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/decide.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dmn_api.c
   ${CMAKE_CURRENT_SOURCE_DIR}/domain.c
   ${CMAKE_CURRENT_SOURCE_DIR}/hv_sim.c

@@ -22,6 +22,7 @@
 #include "control.h"
 #include "daemon_main.h"
 #include "daemon_priv.h"
+#include "decide.h"
 #include "registry.h"
 #include "xmalloc.h"
 
@@ -263,13 +264,6 @@ rescan(struct xb_daemon *d, int full)
 }
 
 static void
-set_decision(struct dom *dom, const struct xb_pol_want *w)
-{
-    dom->need_kb = w->need_kb;
-    memcpy(dom->reason, w->reason, sizeof(dom->reason));
-}
-
-static void
 apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
       uint64_t now)
 {
@@ -298,13 +292,9 @@ apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
 static void
 rebalance(struct xb_daemon *d)
 {
-    struct xb_pol_snapshot snap;
-    struct xb_pol_dom *pd;
-    struct xb_pol_want *want;
     struct bal_dom *bd;
-    struct bal_params bp;
     uint64_t now = dmn_now_ms();
-    unsigned n = d->doms.n, np = 0;
+    unsigned n;
     char *cause = NULL;
 
     if (!d->xs_up)
@@ -317,74 +307,16 @@ rebalance(struct xb_daemon *d)
         log_warn("reading host memory");
         return;
     }
-    pd = xb_calloc(n, sizeof(*pd));
-    want = xb_calloc(n, sizeof(*want));
+    n = d->doms.n;
     bd = xb_calloc(n, sizeof(*bd));
-    for (unsigned i = 0; i < n; i++) {
-        struct dom *dom = d->doms.v[i];
-
-        if (dom->excluded)
-            continue;
-        pd[np].domid = dom->domid;
-        pd[np].name = dom->name;
-        pd[np].is_dom0 = dom->is_dom0;
-        pd[np].actual_kb = dom->actual_kb;
-        pd[np].target_kb = dom->target_kb;
-        pd[np].min_kb = dom->min_kb;
-        pd[np].max_kb = dom->max_kb;
-        pd[np].weight = dom->weight;
-        pd[np].hist = dom->hist;
-        pd[np].nhist = dom->nhist;
-        pd[np].stale = dom->state == DOM_STALE;
-        np++;
-    }
-    snap.now_ms = now;
-    snap.host_total_kb = d->phys.total_kb;
-    snap.host_free_kb = d->phys.free_kb;
-    snap.reserve_kb = d->cfg->reserve_kb + dmn_held_kb(d);
-    snap.doms = pd;
-    snap.ndoms = np;
-    xb_policy_plan(d->cfg->policy, &snap, want);
-
-    for (unsigned i = 0, k = 0; i < n; i++) {
-        struct dom *dom = d->doms.v[i];
-        struct bal_dom *b = &bd[i];
-
-        b->domid = dom->domid;
-        b->actual_kb = dom->actual_kb;
-        b->target_kb = dom->target_kb;
-        b->min_kb = dom->min_kb;
-        b->max_kb = dom->max_kb;
-        b->wanted_kb = dom->target_kb;
-        b->since_change_ms = now - dom->last_change_ms;
-        b->stuck = dom->stuck;
-        if (dom->excluded)
-            continue;
-        set_decision(dom, &want[k]);
-        b->managed = !d->paused;
-        b->silent = dom->state == DOM_NO_AGENT || dom->state == DOM_STALE;
-        b->wanted_kb = want[k].target_kb;
-        if (dom->uncoop) {
-            /* Squeezed's rule: an uncooperative domain is held where it
-             * is, and its unmet promise withdrawn. */
-            b->wanted_kb = dom->actual_kb;
-            snprintf(dom->reason, sizeof(dom->reason), "uncooperative");
-        }
-        k++;
-    }
-    bp.reserve_kb = d->cfg->reserve_kb;
-    bp.held_kb = dmn_held_kb(d);
-    bp.deadband_kb = d->cfg->deadband_kb;
-    bp.shrink_step = d->cfg->shrink_step;
-    bp.shrink_max_kb = d->cfg->shrink_max_kb;
-    bp.min_interval_ms = d->cfg->min_interval_ms;
-    bal_run(&bp, d->phys.free_kb, bd, n, &d->last_bal);
     d->rebalances++;
-    if (bal_check(&bp, d->phys.free_kb, bd, n, &cause) < 0) {
+    if (decide(&d->doms, d->cfg, &d->phys, dmn_held_kb(d), d->paused, now,
+               bd, &d->last_bal, &cause) < 0) {
         /* A broken invariant: refuse the whole plan, say so loudly. */
         log_warnx("BUG: balancer plan refused: %s", cause);
         free(cause);
-        goto out;
+        free(bd);
+        return;
     }
     /* Shrinks first, so the memory they free is on its way first. */
     for (int pass = 0; pass < 2; pass++)
@@ -396,9 +328,6 @@ rebalance(struct xb_daemon *d)
                 continue;
             apply(d, d->doms.v[i], b, now);
         }
-out:
-    free(pd);
-    free(want);
     free(bd);
 }
 
