@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The `pressure` policy, the flagship: a closed loop per domain driven by
+ * the guest's own distress (Senpai/TMO style), and a global arbiter by
+ * weight with an idle-memory tax (Waldspurger, ESX) when the host cannot
+ * give everyone what they want.
+ *
+ * Signals come from the agent history: rates between the newest sample and
+ * the oldest one within `window` (same agent run: seq increasing), so a
+ * missed update loses nothing.  PSI some/full stall is in ms per second,
+ * swap-ins and refaults in pages per second.
+ *
+ * Per domain, with used = the guest's used memory (incl. swapped out) in
+ * the domain frame and F = used + floor (never probed below):
+ *   OOM kill or full stall >= full_emergency:
+ *       D = max(target, actual * (1 + emergency_step), F)
+ *   some stall >= some_grow, swap-ins >= swapin_grow or refaults >=
+ *   refault_grow (x = the largest signal / its threshold):
+ *       D = max(target, actual * (1 + min(grow_max, grow_step * x)), F)
+ *   calm (some stall <= some_probe, the others below threshold):
+ *       D = max(F, min(target, actual * (1 - probe)))
+ *   otherwise hold: D = max(F, target)
+ * Steps are taken from `actual`, so planning again before the balloon has
+ * moved does not compound them.  A guest whose kernel lacks PSI gets a
+ * MemAvailable set-point instead of F, max(F, used * (1 + headroom)), and
+ * is calm unless swap-ins, refaults or an OOM kill say otherwise.
+ *
+ * Arbitration over the pool (host free + held - reserve - what silent
+ * domains keep), when sum D exceeds it, in three stages so that floors go
+ * before used memory and used memory last:
+ *   1. sum F <= pool: each domain gets clamp(tax * active + weight * c,
+ *      F, D) for one level c.  This is ESX's min-funding revocation with
+ *      the idle tax solved in closed form: equal shares-per-page ratio
+ *      rho = S / (a + k (P - a)), k = 1 / (1 - tax), a = active KiB, gives
+ *      P = tax * a + S * c.  Active = used for calm or holding domains, the
+ *      whole allocation for those in distress.
+ *   2. sum used <= pool: clamp(used + weight * c, used, F).
+ *   3. otherwise pure shares: clamp(weight * c, min, used).
+ * Domains without fresh agent data keep their target and are not
+ * arbitrated.  The scarce path allocates one scratch array.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "builtin.h"
+#include "policy.h"
+#include "xmalloc.h"
+
+struct pr_params {
+    uint64_t window;       /* ms of history the rates span at most */
+    double some_grow;      /* ms/s of PSI some: grow */
+    double some_probe;     /* ms/s of PSI some: calm enough to probe */
+    double full_emergency; /* ms/s of PSI full: grow at once */
+    double swapin_grow;    /* pages/s */
+    double refault_grow;   /* pages/s */
+    double grow_step;      /* fraction at the threshold */
+    double grow_max;       /* fraction per step, most */
+    double emergency_step; /* fraction at once on OOM / full stall */
+    double probe;          /* fraction per step when calm */
+    uint64_t floor;        /* KiB above used never probed away */
+    double headroom;       /* no-PSI set-point: used * (1 + headroom) */
+    double tax;            /* idle memory tax rate */
+};
+
+static const struct xb_pol_param pr_params_table[] = {
+    { "window", XB_PP_MS, 10000, 1000, 600000,
+      offsetof(struct pr_params, window),
+      "ms of agent history the stall and swap rates are measured over" },
+    { "some_grow", XB_PP_DOUBLE, 10, 0.01, 1000,
+      offsetof(struct pr_params, some_grow),
+      "ms/s of PSI 'some' memory stall at which a domain grows (1%)" },
+    { "some_probe", XB_PP_DOUBLE, 1, 0, 1000,
+      offsetof(struct pr_params, some_probe),
+      "ms/s of PSI 'some' stall at or below which a domain is probed down" },
+    { "full_emergency", XB_PP_DOUBLE, 100, 0.01, 1000,
+      offsetof(struct pr_params, full_emergency),
+      "ms/s of PSI 'full' stall that grows a domain at once (10%)" },
+    { "swapin_grow", XB_PP_DOUBLE, 256, 0.01, 1e9,
+      offsetof(struct pr_params, swapin_grow),
+      "swap-ins per second (4 KiB pages) at which a domain grows (1 MiB/s)" },
+    { "refault_grow", XB_PP_DOUBLE, 1024, 0.01, 1e9,
+      offsetof(struct pr_params, refault_grow),
+      "workingset refaults per second (pages) at which a domain grows" },
+    { "grow_step", XB_PP_DOUBLE, 0.05, 0.001, 4,
+      offsetof(struct pr_params, grow_step),
+      "fraction of actual added at the threshold, scaled by signal/threshold" },
+    { "grow_max", XB_PP_DOUBLE, 0.25, 0.001, 4,
+      offsetof(struct pr_params, grow_max),
+      "largest fraction of actual added in one step" },
+    { "emergency_step", XB_PP_DOUBLE, 0.5, 0.001, 4,
+      offsetof(struct pr_params, emergency_step),
+      "fraction of actual added at once after an OOM kill or full stall" },
+    { "probe", XB_PP_DOUBLE, 0.02, 0, 0.5, offsetof(struct pr_params, probe),
+      "fraction of actual taken per step from a domain without stall" },
+    { "floor", XB_PP_KIB, 131072, 0, POL_KIB_MAX,
+      offsetof(struct pr_params, floor),
+      "KiB above used memory a domain is never probed below (128 MiB)" },
+    { "headroom", XB_PP_DOUBLE, 0.2, 0, 4, offsetof(struct pr_params, headroom),
+      "without PSI: set-point is used * (1 + headroom) (20%, as MoM)" },
+    { "tax", XB_PP_DOUBLE, 0.75, 0, 0.99, offsetof(struct pr_params, tax),
+      "idle memory tax rate under scarcity (ESX default 0.75)" },
+    { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
+};
+
+enum pr_state {
+    PR_HOLD,
+    PR_PROBE,
+    PR_GROW,
+    PR_EMERGENCY,
+};
+
+/* Rates between two samples of the same agent run. */
+struct pr_rates {
+    int pair;               /* 0: a single usable sample, no rates */
+    int psi;                /* the guest's kernel reports PSI */
+    double some, full;      /* ms/s */
+    double swapin, refault; /* pages/s */
+    int oom;
+};
+
+/* One domain's evaluation: what it wants and its bounds. */
+struct pr_eval {
+    enum pr_state state;
+    uint64_t want;   /* D */
+    uint64_t floor;  /* F = clamp(used + floor) */
+    uint64_t used;   /* clamp(used) */
+    uint64_t raw;    /* used, unclamped: the need */
+    uint64_t active; /* KiB not taxed as idle */
+    double x;        /* signal / threshold that drove growth */
+    char why;        /* 'o'om, 'f'ull, 's'ome, 'w' swap, 'r'efault */
+};
+
+static int
+pr_init(void *params, char **cause)
+{
+    const struct pr_params *p = params;
+
+    if (p->some_probe >= p->some_grow) {
+        xb_set_cause(cause,
+                     "some_probe (%g ms/s) must be below some_grow "
+                     "(%g ms/s)",
+                     p->some_probe, p->some_grow);
+        return -1;
+    }
+    if (p->grow_step > p->grow_max || p->grow_max > p->emergency_step) {
+        xb_set_cause(cause,
+                     "need grow_step (%g) <= grow_max (%g) <= "
+                     "emergency_step (%g)",
+                     p->grow_step, p->grow_max, p->emergency_step);
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t
+pr_delta(const struct xb_record *old, const struct xb_record *new,
+         enum xb_field f)
+{
+    if (!xb_record_has(old, f) || !xb_record_has(new, f) ||
+        new->v[f] < old->v[f])
+        return 0;
+    return new->v[f] - old->v[f];
+}
+
+static void
+pr_rates(const struct pr_params *p, const struct xb_pol_dom *d,
+         struct pr_rates *r)
+{
+    const struct xb_pol_sample *now = &d->hist[d->nhist - 1], *old = NULL;
+    double dt;
+
+    *r = (struct pr_rates){ 0 };
+    r->psi = xb_record_has(&now->rec, XB_F_PSI_SOME);
+    for (unsigned j = d->nhist - 1; j-- > 0;) {
+        const struct xb_pol_sample *h = &d->hist[j], *next = &d->hist[j + 1];
+
+        if (h->t_ms >= next->t_ms ||
+            h->rec.v[XB_F_SEQ] >= next->rec.v[XB_F_SEQ])
+            break; /* clock or agent restarted */
+        if (now->t_ms - h->t_ms > p->window)
+            break;
+        old = h;
+    }
+    if (old == NULL)
+        return;
+    r->pair = 1;
+    dt = (double)(now->t_ms - old->t_ms);
+    /* us of stall per ms of wall time is ms per second. */
+    r->some = (double)pr_delta(&old->rec, &now->rec, XB_F_PSI_SOME) / dt;
+    r->full = (double)pr_delta(&old->rec, &now->rec, XB_F_PSI_FULL) / dt;
+    r->swapin =
+        (double)pr_delta(&old->rec, &now->rec, XB_F_PSWPIN) * 1000.0 / dt;
+    r->refault =
+        (double)pr_delta(&old->rec, &now->rec, XB_F_REFAULT) * 1000.0 / dt;
+    r->oom = pr_delta(&old->rec, &now->rec, XB_F_OOMKILL) > 0;
+    if (!xb_record_has(&old->rec, XB_F_PSI_SOME))
+        r->psi = 0;
+}
+
+static uint64_t
+max3(uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t m = a > b ? a : b;
+
+    return m > c ? m : c;
+}
+
+static void
+pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
+        const struct xb_pol_sample *s, struct pr_eval *e)
+{
+    struct pr_rates r;
+    uint64_t setpoint, up;
+    double x = 0.0;
+
+    pr_rates(p, d, &r);
+    e->raw = pol_used_kb(d, &s->rec);
+    e->used = xb_pol_clamp(d, e->raw);
+    e->floor = xb_pol_clamp(d, e->raw + p->floor);
+    setpoint = e->floor;
+    if (!r.psi) {
+        uint64_t sp = xb_pol_clamp(d, pol_scale(e->raw, 1.0 + p->headroom));
+
+        setpoint = sp > setpoint ? sp : setpoint;
+    }
+    e->why = 0;
+    if (r.pair && r.psi && r.some / p->some_grow > x) {
+        x = r.some / p->some_grow;
+        e->why = 's';
+    }
+    if (r.pair && r.swapin / p->swapin_grow > x) {
+        x = r.swapin / p->swapin_grow;
+        e->why = 'w';
+    }
+    if (r.pair && r.refault / p->refault_grow > x) {
+        x = r.refault / p->refault_grow;
+        e->why = 'r';
+    }
+    e->x = x;
+    if (r.pair && (r.oom || (r.psi && r.full >= p->full_emergency))) {
+        e->state = PR_EMERGENCY;
+        e->why = r.oom ? 'o' : 'f';
+        up = pol_scale(d->actual_kb, 1.0 + p->emergency_step);
+        e->want = max3(d->target_kb, up, setpoint);
+    } else if (x >= 1.0) {
+        double g = p->grow_step * x;
+
+        e->state = PR_GROW;
+        up = pol_scale(d->actual_kb, 1.0 + (g < p->grow_max ? g : p->grow_max));
+        e->want = max3(d->target_kb, up, setpoint);
+    } else if (r.psi ? (r.pair && r.some <= p->some_probe) : 1) {
+        uint64_t down = pol_scale(d->actual_kb, 1.0 - p->probe);
+
+        e->state = PR_PROBE;
+        e->want = down < d->target_kb ? down : d->target_kb;
+        if (e->want < setpoint)
+            e->want = setpoint;
+    } else {
+        e->state = PR_HOLD;
+        e->want = d->target_kb > setpoint ? d->target_kb : setpoint;
+    }
+    e->want = xb_pol_clamp(d, e->want);
+    e->active = e->state >= PR_GROW ? d->actual_kb : e->raw;
+}
+
+static const char *
+pr_signal_name(char why)
+{
+    switch (why) {
+    case 'o':
+        return "oom kill";
+    case 'f':
+        return "full stall";
+    case 's':
+        return "stall";
+    case 'w':
+        return "swap-in";
+    case 'r':
+        return "refault";
+    }
+    return "?";
+}
+
+static void
+pr_explain(const struct pr_params *p, const struct pr_eval *e,
+           struct xb_pol_want *w)
+{
+    switch (e->state) {
+    case PR_EMERGENCY:
+        xb_pol_reason(w, "%s: grow at once", pr_signal_name(e->why));
+        break;
+    case PR_GROW:
+        xb_pol_reason(w, "%s %.1fx: grow", pr_signal_name(e->why), e->x);
+        break;
+    case PR_PROBE:
+        xb_pol_reason(w, "calm: probe -%g%%", p->probe * 100.0);
+        break;
+    case PR_HOLD:
+        xb_pol_reason(w, "hold");
+        break;
+    }
+}
+
+static void
+pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
+             uint64_t pool, int stage, struct xb_pol_want *out)
+{
+    struct pol_term *t = xb_calloc(snap->ndoms, sizeof(*t));
+    static const char *const names[] = {
+        "",
+        "scarce: idle-taxed share",
+        "scarce: floor share",
+        "scarce: below used, shares",
+    };
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < snap->ndoms; i++) {
+        const struct xb_pol_dom *d = &snap->doms[i];
+        const struct xb_pol_sample *s = xb_pol_latest(d);
+        struct pr_eval e;
+
+        if (s == NULL)
+            continue;
+        pr_eval(p, d, s, &e);
+        t[n].w = d->weight > 0 ? d->weight : 1;
+        if (stage == 1) {
+            t[n].base = pol_scale(e.active, p->tax);
+            t[n].lo = e.floor;
+            t[n].hi = e.want;
+        } else if (stage == 2) {
+            t[n].base = t[n].lo = e.used;
+            t[n].hi = e.floor;
+        } else {
+            t[n].base = 0;
+            t[n].lo = d->min_kb < e.used ? d->min_kb : e.used;
+            t[n].hi = e.used;
+        }
+        n++;
+    }
+    pol_fill(t, n, pool);
+    n = 0;
+    for (unsigned i = 0; i < snap->ndoms; i++) {
+        if (xb_pol_latest(&snap->doms[i]) == NULL)
+            continue;
+        out[i].target_kb = t[n++].out;
+        xb_pol_reason(&out[i], "%s", names[stage]);
+    }
+    free(t);
+}
+
+static void
+pr_plan(const void *params, const struct xb_pol_snapshot *snap,
+        struct xb_pol_want *out)
+{
+    const struct pr_params *p = params;
+    uint64_t pool = pol_pool(snap), sumd = 0, sumf = 0, sumu = 0;
+
+    for (unsigned i = 0; i < snap->ndoms; i++) {
+        const struct xb_pol_dom *d = &snap->doms[i];
+        const struct xb_pol_sample *s = xb_pol_latest(d);
+        struct pr_eval e;
+
+        if (s == NULL) {
+            pol_keep(d, &out[i], "silent: keep");
+            continue;
+        }
+        pr_eval(p, d, s, &e);
+        out[i].target_kb = e.want;
+        out[i].need_kb = e.raw;
+        pr_explain(p, &e, &out[i]);
+        sumd += e.want;
+        sumf += e.floor;
+        sumu += e.used;
+    }
+    if (sumd <= pool)
+        return;
+    pr_arbitrate(p, snap, pool, sumf <= pool ? 1 : sumu <= pool ? 2 : 3, out);
+}
+
+const struct xb_policy xb_policy_pressure = {
+    .abi = XB_POLICY_ABI,
+    .name = "pressure",
+    .summary = "closed loop on guest stall (PSI, swap-in, refault, OOM), "
+               "arbitrated by weight with an idle-memory tax",
+    .params = pr_params_table,
+    .params_size = sizeof(struct pr_params),
+    .history = 32,
+    .init = pr_init,
+    .plan = pr_plan,
+};

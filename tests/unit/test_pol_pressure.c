@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `pressure` with its defaults: rates over <= 10 s of history; grow at
+ * 10 ms/s of PSI some, 256 swap-ins/s or 1024 refaults/s by
+ * min(0.25, 0.05 * signal/threshold); OOM kill or 100 ms/s of full stall:
+ * +50% at once; calm (<= 1 ms/s): -2% per step; floor used + 128 MiB;
+ * no PSI: set-point used * 1.2; scarcity: idle tax 0.75 by weight.
+ * Steps are from actual, rounded to the nearest KiB.  MemTotal = actual,
+ * so used = actual - MemAvailable (+ swap used).  Samples at t = 0 and
+ * t = 10 s, so a delta of d us of stall is d / 10000 ms/s.
+ *
+ * Handy numbers (KiB):
+ *   2097152 * 0.98 = 2055208.96 -> 2055209     1048576 * 1.1 -> 1153434
+ *   1048576 * 0.98 = 1027604.48 -> 1027604     2097152 * 1.1 -> 2306867
+ *   4194304 * 0.98 = 4110417.92 -> 4110418     1048576 * 1.5 = 1572864
+ */
+#include "test_pol_common.h"
+
+/* Two samples of a guest with `av` MiB available; deltas as given. */
+#define TWO(av, dsome, dfull, dswp, dref, doom)                                \
+    {                                                                          \
+        { .t_ms = 0,                                                           \
+          .avail = MiB(av),                                                    \
+          .psis = 1000,                                                        \
+          .psif = 500,                                                         \
+          .pswpin = 7,                                                         \
+          .refault = 9,                                                        \
+          .oom = 2 },                                                          \
+        {                                                                      \
+            .t_ms = 10000, .avail = MiB(av), .psis = 1000 + (dsome),           \
+            .psif = 500 + (dfull), .pswpin = 7 + (dswp),                       \
+            .refault = 9 + (dref), .oom = 2 + (doom)                           \
+        }                                                                      \
+    }
+#define CALM(av) TWO(av, 0, 0, 0, 0, 0)
+#define STALL(av, d) TWO(av, d, 0, 0, 0, 0)
+
+static const struct tp_case cases[] = {
+    /*
+     * A calm, used 1000 MiB: 2055209 (>= F 1155072).
+     * B 20 ms/s: x = 2, +10%: 1153434 (>= F 921600 + 131072).
+     */
+    { "plenty",
+      NULL,
+      MiB(8192),
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1048),
+          2055209 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(124, 200000), 1153434 } } },
+    /*
+     * pool 4194304.  A idle hoarder (used 512 MiB): D 2055209, F 655360,
+     * base 0.75 * 524288 = 393216.  B 20 ms/s (used 1536 MiB): D 2306867,
+     * F 1703936, active = all 2097152, base 1572864.  sum D > pool >= sum
+     * F: stage 1.  Equal weights: A 393216 + 100c, B 1572864 + 100c;
+     * B reaches D first, A gets the rest: 4194304 - 2306867 = 1887437.
+     */
+    { "scarce",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1536),
+          1887437 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(512, 200000), 2306867 } } },
+    /*
+     * Same with tax 0 (pure shares): 100c each; A reaches D 2055209
+     * first, B gets 4194304 - 2055209 = 2139095.  The tax is what lets
+     * the busy domain win.
+     */
+    { "scarce, no tax",
+      "{\"tax\": 0}",
+      0,
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1536),
+          2055209 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(512, 200000), 2139095 } } },
+    /*
+     * Two identical idle hoarders, weights 200 and 100; pool 4096 - 2048
+     * = 2048 MiB = 2097152; bases 393216 each; rest 1310720 over weight
+     * 300: A 393216 + 873813, B 393216 + 436906.
+     */
+    { "scarce, weights",
+      NULL,
+      0,
+      MiB(2048),
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 200, 0, 2, CALM(1536),
+          1267029 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 100, 0, 2, CALM(1536),
+          830122 } } },
+    /*
+     * A OOM kill: +50% at once, 1572864.  B 0.5 ms/s, calm: 1027604.
+     * C 5 ms/s, between probe and grow: hold its target 1024000.
+     */
+    { "one spiking",
+      NULL,
+      MiB(4096),
+      0,
+      3,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(24, 0, 0, 0, 0, 1), 1572864 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(724, 5000), 1027604 },
+        { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2,
+          STALL(524, 50000), 1024000 } } },
+    /*
+     * Both 200 ms/s full stall: D 1572864 each.  pool 2097152 < sum F
+     * 1155072 + 1052672, >= sum used 1024000 + 921600: stage 2, slack
+     * above used by weight (100, 300): rest 151552.
+     * A 1024000 + 37888; B 921600 + 113664.
+     */
+    { "all spiking",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 100, 0, 2,
+          TWO(24, 2000000, 2000000, 0, 0, 0), 1061888 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 300, 0, 2,
+          TWO(124, 2000000, 2000000, 0, 0, 0), 1035264 } } },
+    /*
+     * Not even used memory fits: A used 900 + 100 swapped = 1024000
+     * (weight 300), B 800 + 100 = 921600 (weight 100); pool 1843200:
+     * stage 3, pure shares in [min, used]: A capped at 1024000, B gets
+     * 819200.
+     */
+    { "all spiking, below used",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0,
+          921600,
+          921600,
+          MiB(256),
+          MiB(4096),
+          300,
+          0,
+          2,
+          { { .t_ms = 0, .swapused = MiB(100) },
+            { .t_ms = 10000, .swapused = MiB(100), .oom = 1 } },
+          1024000 },
+        { 0,
+          921600,
+          921600,
+          MiB(256),
+          MiB(4096),
+          100,
+          0,
+          2,
+          { { .t_ms = 0, .avail = MiB(100), .swapused = MiB(100) },
+            { .t_ms = 10000,
+              .avail = MiB(100),
+              .swapused = MiB(100),
+              .oom = 1 } },
+          819200 } } },
+    /*
+     * A calm at min: F 233472 raised to min 524288; stays 524288.
+     * B no PSI: set-point max(F, 1024000 * 1.2 = 1228800); calm, probe
+     * from 2048 MiB: 2055209.  C no PSI below its set-point: 1228800.
+     */
+    { "at min",
+      NULL,
+      MiB(4096),
+      0,
+      3,
+      { { 0, MiB(512), MiB(512), MiB(512), MiB(4096), 0, 0, 2, CALM(412),
+          MiB(512) },
+        { 0,
+          MiB(2048),
+          MiB(2048),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          1,
+          { { .t_ms = 10000, .avail = MiB(1048), .nopsi = 1 } },
+          2055209 },
+        { 0,
+          MiB(1024),
+          MiB(1024),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          1,
+          { { .t_ms = 10000, .avail = MiB(24), .nopsi = 1 } },
+          1228800 } } },
+    /*
+     * A 50 ms/s: x = 5, +25% (grow_max) = 2621440, clamped to max.
+     * B 512 swap-ins/s: x = 2, +10% = 1153434, clamped to 1100 MiB.
+     */
+    { "at max",
+      NULL,
+      MiB(4096),
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(2048), 0, 0, 2,
+          STALL(100, 500000), MiB(2048) },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(1100), 0, 0, 2,
+          TWO(100, 0, 0, 5120, 0, 0), MiB(1100) } } },
+    /*
+     * A never reported, B stale: keep targets.  C 2048 refaults/s: +10%.
+     * D one PSI sample, no rate yet: hold.  E agent restarted between
+     * its samples (seq 50 -> 1): the stall delta is not trusted: hold.
+     */
+    { "silent",
+      NULL,
+      MiB(4096),
+      0,
+      5,
+      { { 0,
+          MiB(900),
+          MiB(1024),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          0,
+          { { 0 } },
+          MiB(1024) },
+        { 0, MiB(768), MiB(768), MiB(256), MiB(4096), 0, 1, 2, CALM(500),
+          MiB(768) },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(524, 0, 0, 0, 20480, 0), 1153434 },
+        { 0,
+          MiB(1024),
+          MiB(1024),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          1,
+          { { .t_ms = 10000, .avail = MiB(524) } },
+          MiB(1024) },
+        { 0,
+          MiB(1024),
+          MiB(1024),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          2,
+          { { .t_ms = 0, .seq = 50, .avail = MiB(524) },
+            { .t_ms = 10000, .seq = 1, .avail = MiB(524), .psis = 900000 } },
+          MiB(1024) } } },
+    /* dom0 calm, used 2000 MiB: 4110418.  U 20 ms/s: 1153434. */
+    { "dom0",
+      NULL,
+      MiB(4096),
+      0,
+      2,
+      { { 1, MiB(4096), MiB(4096), MiB(1024), MiB(8192), 0, 0, 2, CALM(2096),
+          4110418 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(124, 200000), 1153434 } } },
+    /*
+     * probe 10%, floor 256 MiB.  A: 2097152 * 0.9 -> 1887437 >= F
+     * 1286144.  B: 1048576 * 0.9 -> 943718 < F 921600 + 262144 = 1183744.
+     */
+    { "params",
+      "{\"probe\": 0.1, \"floor\": \"256M\"}",
+      MiB(8192),
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1048),
+          1887437 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(124),
+          1183744 } } },
+    /*
+     * Steps come from actual: with a target already raised to 1100 MiB
+     * (1126400) while the guest still holds 1024 MiB, the grow step is
+     * still 1048576 * 1.1 = 1153434, not 1126400 * 1.1.  A calm domain
+     * holding 1024 MiB above a 1000 MiB target keeps the target 1024000
+     * (min(target, 1027604)): no second probe before the guest moves.
+     */
+    { "actual not target",
+      NULL,
+      MiB(8192),
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1100), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(124, 200000), 1153434 },
+        { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2, CALM(724),
+          1024000 } } },
+};
+
+START_TEST(test_pressure_table)
+{
+    tp_run("pressure", &cases[_i]);
+}
+END_TEST
+
+START_TEST(test_pressure_reasons)
+{
+    struct xb_policy_inst *pi = tp_create("pressure", NULL);
+    struct xb_pol_want out[TP_MAXDOM];
+    struct tp_snap ts;
+
+    tp_build(&cases[4], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason, "oom kill: grow at once");
+    ck_assert_str_eq(out[1].reason, "calm: probe -2%");
+    ck_assert_str_eq(out[2].reason, "hold");
+    /* need is the used estimate: 1000 MiB. */
+    ck_assert_uint_eq(out[0].need_kb, MiB(1000));
+    tp_build(&cases[1], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason, "scarce: idle-taxed share");
+    xb_policy_destroy(pi);
+}
+END_TEST
+
+/* Cross-parameter checks in init name both parameters. */
+START_TEST(test_pressure_init)
+{
+    struct xb_errlist el;
+    json_t *j = json_pack("{s:f}", "some_probe", 20.0);
+    char *msg;
+
+    xb_errlist_init(&el);
+    ck_assert_ptr_null(xb_policy_create("pressure", j, "policy.params", &el));
+    msg = xb_errlist_join(&el);
+    ck_assert_str_eq(msg, "policy.params: some_probe (20 ms/s) must be below "
+                          "some_grow (10 ms/s)");
+    free(msg);
+    xb_errlist_dispose(&el);
+    json_decref(j);
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("policy pressure");
+    TCase *tc = tcase_create("table");
+
+    tcase_add_loop_test(tc, test_pressure_table, 0,
+                        (int)(sizeof(cases) / sizeof(cases[0])));
+    tcase_add_test(tc, test_pressure_reasons);
+    tcase_add_test(tc, test_pressure_init);
+    suite_add_tcase(s, tc);
+    return tp_main(s);
+}
