@@ -197,6 +197,9 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
         } else if (!first) {
             xb_set_cause(cause, "unexpected byte at %zu", i);
             return -1;
+        } else if (untrusted[i] == ' ') {
+            xb_set_cause(cause, "stray space at byte 0");
+            return -1;
         }
         ks = i;
         while (i < len && untrusted[i] != '=' && untrusted[i] != ' ')
@@ -231,6 +234,11 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
             }
             first = 0;
             continue;
+        }
+        /* `v` is not in xb_fields; a second one must not pass as unknown. */
+        if (ke - ks == 1 && untrusted[ks] == 'v') {
+            xb_set_cause(cause, "duplicate key 'v'");
+            return -1;
         }
         f = field_lookup(untrusted + ks, ke - ks);
         if (f < 0) {
@@ -274,8 +282,7 @@ xb_record_used_kb(const struct xb_record *r)
     if (xb_record_has(r, XB_F_AVAIL)) {
         used = total - r->v[XB_F_AVAIL];
     } else {
-        uint64_t reclaim = r->v[XB_F_FREE] +
-                           xb_record_get(r, XB_F_BUFFERS, 0) +
+        uint64_t reclaim = r->v[XB_F_FREE] + xb_record_get(r, XB_F_BUFFERS, 0) +
                            xb_record_get(r, XB_F_CACHED, 0);
 
         used = reclaim >= total ? 0 : total - reclaim;
