@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The command table itself, lookup, access rules, `help`, and the argument
+ * helpers every command uses: checking an untrusted args object on the
+ * daemon side and parsing sizes, durations and KEY=VALUE on the CLI side.
+ * The commands live in cmd_query.c (read-only) and cmd_change.c.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+const struct cmd_entry *const cmd_table[] = {
+    &cmd_status_entry,  &cmd_targets_entry,
+    &cmd_show_entry,    &cmd_set_entry,
+    &cmd_policy_entry,  &cmd_pause_entry,
+    &cmd_resume_entry,  &cmd_reload_entry,
+    &cmd_reserve_entry, &cmd_release_entry,
+    &cmd_monitor_entry, &cmd_version_entry,
+    &cmd_help_entry,    NULL,
+};
+
+const struct cmd_entry cmd_help_entry = {
+    .name = "help",
+    .usage = "[COMMAND]",
+    .help = "list the commands, or show how to use one",
+    .flags = CMD_LOCAL,
+    .args_min = 0,
+    .args_max = 1,
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+    for (size_t i = 0; cmd_table[i] != NULL; i++) {
+        if (strcmp(cmd_table[i]->name, name) == 0)
+            return cmd_table[i];
+    }
+    return NULL;
+}
+
+int
+cmd_is_write(const struct cmd_entry *ce, const json_t *args)
+{
+    if (ce->flags & CMD_WRITE)
+        return 1;
+    if ((ce->flags & CMD_WRITE_ARGS) && args != NULL &&
+        json_object_size(args) > 0)
+        return 1;
+    return 0;
+}
+
+static const char *
+cmd_access_word(const struct cmd_entry *ce)
+{
+    if (ce->flags & CMD_LOCAL)
+        return "client only";
+    if (ce->flags & CMD_WRITE)
+        return "needs root";
+    if (ce->flags & CMD_WRITE_ARGS)
+        return "read-only; changing needs root";
+    return "read-only";
+}
+
+int
+cmd_help(FILE *out, const char *name)
+{
+    const struct cmd_entry *ce;
+    char *line;
+
+    if (name != NULL) {
+        ce = cmd_find(name);
+        if (ce == NULL)
+            return -1;
+        fprintf(out, "usage: xenballoon-ctl %s%s%s\n%s (%s)\n", ce->name,
+                *ce->usage != '\0' ? " " : "", ce->usage, ce->help,
+                cmd_access_word(ce));
+        return 0;
+    }
+    fprintf(out, "usage: xenballoon-ctl [-h] [--json] [-s PATH] COMMAND "
+                 "[ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; cmd_table[i] != NULL; i++) {
+        ce = cmd_table[i];
+        xb_asprintf(&line, "%s %s", ce->name, ce->usage);
+        if (strlen(line) > 30)
+            fprintf(out, "  %s\n  %-30s %s\n", line, "", ce->help);
+        else
+            fprintf(out, "  %-30s %s\n", line, ce->help);
+        free(line);
+    }
+    return 0;
+}
+
+static const char *
+cmd_type_name(json_type t)
+{
+    switch (t) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
+    }
+    return "?";
+}
+
+int
+cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
+{
+    const char *key;
+    json_t *v;
+    const struct cmd_arg *a;
+    json_type t;
+
+    /* json_object_foreach takes a non-const object but only reads it. */
+    json_object_foreach ((json_t *)(uintptr_t)args, key, v) {
+        for (a = spec; a->name != NULL; a++) {
+            if (strcmp(a->name, key) == 0)
+                break;
+        }
+        if (a->name == NULL) {
+            xb_set_cause(cause, "unknown argument \"%.32s\"", key);
+            return -1;
+        }
+        t = json_typeof(v);
+        if (t == JSON_FALSE)
+            t = JSON_TRUE;
+        if (t != a->type) {
+            xb_set_cause(cause, "argument \"%s\" must be %s", a->name,
+                         cmd_type_name(a->type));
+            return -1;
+        }
+    }
+    for (a = spec; a->name != NULL; a++) {
+        if (a->required && json_object_get(args, a->name) == NULL) {
+            xb_set_cause(cause, "missing argument \"%s\"", a->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+cmd_parse_size(const char *s, uint64_t *kb, char **cause)
+{
+    static const struct {
+        const char *suffix;
+        double mult; /* KiB per unit */
+    } units[] = {
+        { "", 1 },
+        { "k", 1 },
+        { "kib", 1 },
+        { "m", 1024.0 },
+        { "mib", 1024.0 },
+        { "g", 1048576.0 },
+        { "gib", 1048576.0 },
+        { "t", 1073741824.0 },
+        { "tib", 1073741824.0 },
+    };
+    const char *p = s;
+    char *end;
+    double v;
+    size_t i;
+
+    /* Digits with at most one '.', then a unit; no sign, no exponent. */
+    while ((*p >= '0' && *p <= '9') || *p == '.')
+        p++;
+    if (p == s || strchr(p, '.') != NULL)
+        goto bad;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end != p || !isfinite(v))
+        goto bad;
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcasecmp(p, units[i].suffix) == 0)
+            break;
+    }
+    if (i == sizeof(units) / sizeof(units[0]))
+        goto bad;
+    if (*p == '\0' && strchr(s, '.') != NULL)
+        goto bad; /* fractional KiB */
+    v = v * units[i].mult + 0.5;
+    /* 2^53 KiB is 8 EiB: far beyond any host, and exact in a double. */
+    if (v > 9007199254740992.0)
+        goto bad;
+    *kb = (uint64_t)v;
+    return 0;
+bad:
+    xb_set_cause(cause, "bad size '%s' (KiB, or a number with K, M, G or T)",
+                 s);
+    return -1;
+}
+
+int
+cmd_parse_seconds(const char *s, uint64_t *secs, char **cause)
+{
+    unsigned long long v;
+    uint64_t mult = 1;
+    char *end;
+
+    if (*s < '0' || *s > '9')
+        goto bad;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0)
+        goto bad;
+    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+        mult = 1;
+    else if (strcmp(end, "m") == 0)
+        mult = 60;
+    else if (strcmp(end, "h") == 0)
+        mult = 3600;
+    else if (strcmp(end, "d") == 0)
+        mult = 86400;
+    else
+        goto bad;
+    /* Ten years is long enough for any hold. */
+    if (v > 315360000ULL / mult)
+        goto bad;
+    *secs = v * mult;
+    return 0;
+bad:
+    xb_set_cause(cause, "bad duration '%s' (seconds, or with s, m, h or d)", s);
+    return -1;
+}
+
+int
+cmd_parse_param(json_t *obj, const char *kv, char **cause)
+{
+    const char *eq = strchr(kv, '=');
+    char *key;
+    json_t *v;
+
+    if (eq == NULL || eq == kv) {
+        xb_set_cause(cause, "expected KEY=VALUE, not '%s'", kv);
+        return -1;
+    }
+    key = xb_strndup(kv, (size_t)(eq - kv));
+    if (json_object_get(obj, key) != NULL) {
+        xb_set_cause(cause, "parameter '%s' given twice", key);
+        free(key);
+        return -1;
+    }
+    /* 12, 0.5, true, "quoted" and {"a":1} are JSON; anything else is a
+     * plain string (512M, fast). */
+    v = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    if (v == NULL)
+        v = json_string(eq + 1);
+    if (v == NULL) {
+        xb_set_cause(cause, "parameter '%s' is not valid UTF-8", key);
+        free(key);
+        return -1;
+    }
+    json_object_set_new(obj, key, v);
+    free(key);
+    return 0;
+}

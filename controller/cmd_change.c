@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The mutating commands, root only: set, pause, resume, reload, reserve and
+ * release.  Each has its CLI parser, its daemon-side exec and its printer
+ * side by side.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "daemon.h"
+#include "xmalloc.h"
+
+static const struct cmd_arg cmd_no_args[] = { { NULL, 0, 0 } };
+
+static const char *const cmd_set_keys[] = { "min", "max", "weight", "exclude",
+                                            NULL };
+
+static int
+cmd_set_key_ok(const char *key)
+{
+    for (size_t i = 0; cmd_set_keys[i] != NULL; i++) {
+        if (strcmp(cmd_set_keys[i], key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * set DOMAIN min|max|weight|exclude VALUE
+ */
+
+static json_t *
+cmd_set_parse(int argc, char **argv, char **cause)
+{
+    (void)argc;
+    if (!cmd_set_key_ok(argv[1])) {
+        xb_set_cause(cause, "unknown setting '%s' (min, max, weight, exclude)",
+                     argv[1]);
+        return NULL;
+    }
+    return json_pack("{s:s, s:s, s:s}", "domain", argv[0], "key", argv[1],
+                     "value", argv[2]);
+}
+
+static json_t *
+cmd_set_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    static const struct cmd_arg spec[] = {
+        { "domain", JSON_STRING, 1 },
+        { "key", JSON_STRING, 1 },
+        { "value", JSON_STRING, 1 },
+        { NULL, 0, 0 },
+    };
+    const char *dom, *key, *value;
+
+    if (cmd_check_args(args, spec, cause) != 0)
+        return NULL;
+    dom = json_string_value(json_object_get(args, "domain"));
+    key = json_string_value(json_object_get(args, "key"));
+    value = json_string_value(json_object_get(args, "value"));
+    if (!cmd_set_key_ok(key)) {
+        xb_set_cause(cause, "unknown setting '%.32s'", key);
+        return NULL;
+    }
+    if (dmn_set(d, dom, key, value, cause) != 0)
+        return NULL;
+    return json_pack("{s:s, s:s, s:s}", "domain", dom, "key", key, "value",
+                     value);
+}
+
+static void
+cmd_set_print(FILE *out, const json_t *args, const json_t *res)
+{
+    (void)args;
+    fprintf(out, "%s: %s set to %s\n",
+            json_string_value(json_object_get(res, "domain")),
+            json_string_value(json_object_get(res, "key")),
+            json_string_value(json_object_get(res, "value")));
+}
+
+const struct cmd_entry cmd_set_entry = {
+    .name = "set",
+    .usage = "DOMAIN min|max|weight|exclude VALUE",
+    .help = "change a domain's bounds, weight or exclusion",
+    .flags = CMD_WRITE,
+    .args_min = 3,
+    .args_max = 3,
+    .parse = cmd_set_parse,
+    .exec = cmd_set_exec,
+    .print = cmd_set_print,
+};
+
+/*
+ * pause, resume
+ */
+
+static json_t *
+cmd_pause_common(struct xb_daemon *d, json_t *args, int paused, char **cause)
+{
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    if (dmn_pause(d, paused) != 0) {
+        xb_set_cause(cause, "cannot %s balancing", paused ? "pause" : "resume");
+        return NULL;
+    }
+    return json_pack("{s:b}", "paused", paused);
+}
+
+static json_t *
+cmd_pause_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    return cmd_pause_common(d, args, 1, cause);
+}
+
+static json_t *
+cmd_resume_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    return cmd_pause_common(d, args, 0, cause);
+}
+
+static void
+cmd_pause_print(FILE *out, const json_t *args, const json_t *res)
+{
+    (void)args;
+    fprintf(out, "balancing %s\n",
+            json_is_true(json_object_get(res, "paused")) ? "paused"
+                                                         : "resumed");
+}
+
+const struct cmd_entry cmd_pause_entry = {
+    .name = "pause",
+    .usage = "",
+    .help = "stop changing targets (the current ones stay)",
+    .flags = CMD_WRITE,
+    .exec = cmd_pause_exec,
+    .print = cmd_pause_print,
+};
+
+const struct cmd_entry cmd_resume_entry = {
+    .name = "resume",
+    .usage = "",
+    .help = "start balancing again after a pause",
+    .flags = CMD_WRITE,
+    .exec = cmd_resume_exec,
+    .print = cmd_pause_print,
+};
+
+/*
+ * reload
+ */
+
+static json_t *
+cmd_reload_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    if (dmn_reload(d, cause) != 0)
+        return NULL;
+    return json_pack("{s:b}", "reloaded", 1);
+}
+
+static void
+cmd_reload_print(FILE *out, const json_t *args, const json_t *res)
+{
+    (void)args;
+    (void)res;
+    fprintf(out, "configuration reloaded\n");
+}
+
+const struct cmd_entry cmd_reload_entry = {
+    .name = "reload",
+    .usage = "",
+    .help = "re-read the config; keep the old one if bad",
+    .flags = CMD_WRITE,
+    .exec = cmd_reload_exec,
+    .print = cmd_reload_print,
+};
+
+/*
+ * reserve SIZE [--for SECONDS]
+ */
+
+static json_t *
+cmd_reserve_parse(int argc, char **argv, char **cause)
+{
+    const char *size = NULL, *dur = NULL;
+    uint64_t kb, secs = 0;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--for") == 0) {
+            if (i + 1 == argc || dur != NULL) {
+                xb_set_cause(cause, "--for needs one SECONDS value");
+                return NULL;
+            }
+            dur = argv[++i];
+        } else if (strncmp(argv[i], "--for=", 6) == 0 && dur == NULL)
+            dur = argv[i] + 6;
+        else if (size == NULL)
+            size = argv[i];
+        else {
+            xb_set_cause(cause, "unexpected argument '%s'", argv[i]);
+            return NULL;
+        }
+    }
+    if (size == NULL) {
+        xb_set_cause(cause, "missing SIZE");
+        return NULL;
+    }
+    if (cmd_parse_size(size, &kb, cause) != 0)
+        return NULL;
+    if (kb == 0) {
+        xb_set_cause(cause, "SIZE must be more than zero");
+        return NULL;
+    }
+    if (dur != NULL && cmd_parse_seconds(dur, &secs, cause) != 0)
+        return NULL;
+    return json_pack("{s:I, s:I}", "size_kb", (json_int_t)kb, "for_s",
+                     (json_int_t)secs);
+}
+
+static json_t *
+cmd_reserve_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    static const struct cmd_arg spec[] = {
+        { "size_kb", JSON_INTEGER, 1 },
+        { "for_s", JSON_INTEGER, 0 },
+        { NULL, 0, 0 },
+    };
+    json_int_t kb, secs = 0;
+
+    if (cmd_check_args(args, spec, cause) != 0)
+        return NULL;
+    kb = json_integer_value(json_object_get(args, "size_kb"));
+    if (json_object_get(args, "for_s") != NULL)
+        secs = json_integer_value(json_object_get(args, "for_s"));
+    if (kb <= 0 || secs < 0) {
+        xb_set_cause(cause, "size_kb must be positive and for_s not negative");
+        return NULL;
+    }
+    return dmn_reserve(d, (uint64_t)kb, (uint64_t)secs, cause);
+}
+
+static void
+cmd_reserve_print(FILE *out, const json_t *args, const json_t *res)
+{
+    const json_t *exp = json_object_get(res, "expires_in_ms");
+    char sb[32], tb[32];
+
+    (void)args;
+    cmd_fmt_size(sb, sizeof(sb), json_object_get(res, "size_kb"));
+    if (json_is_integer(exp) && json_integer_value(exp) >= 0)
+        cmd_fmt_ms(tb, sizeof(tb), (uint64_t)json_integer_value(exp));
+    fprintf(out, "hold %lld: %s held out of balancing %s%s\n",
+            (long long)json_integer_value(json_object_get(res, "id")), sb,
+            json_is_integer(exp) ? "for " : "until released",
+            json_is_integer(exp) ? tb : "");
+}
+
+const struct cmd_entry cmd_reserve_entry = {
+    .name = "reserve",
+    .usage = "SIZE [--for SECONDS]",
+    .help = "free SIZE of host memory and hold it back",
+    .flags = CMD_WRITE,
+    .args_min = 1,
+    .args_max = 3,
+    .parse = cmd_reserve_parse,
+    .exec = cmd_reserve_exec,
+    .print = cmd_reserve_print,
+};
+
+/*
+ * release [ID]
+ */
+
+static json_t *
+cmd_release_parse(int argc, char **argv, char **cause)
+{
+    unsigned long v;
+    char *end;
+
+    if (argc == 0)
+        return json_pack("{s:i}", "id", 0);
+    v = strtoul(argv[0], &end, 10);
+    if (argv[0][0] < '0' || argv[0][0] > '9' || *end != '\0' ||
+        v > 0xffffffffUL) {
+        xb_set_cause(cause, "bad hold id '%s'", argv[0]);
+        return NULL;
+    }
+    return json_pack("{s:I}", "id", (json_int_t)v);
+}
+
+static json_t *
+cmd_release_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    static const struct cmd_arg spec[] = {
+        { "id", JSON_INTEGER, 0 },
+        { NULL, 0, 0 },
+    };
+    json_int_t id = 0;
+
+    if (cmd_check_args(args, spec, cause) != 0)
+        return NULL;
+    if (json_object_get(args, "id") != NULL)
+        id = json_integer_value(json_object_get(args, "id"));
+    if (id < 0 || id > 0xffffffffLL) {
+        xb_set_cause(cause, "bad hold id %lld", (long long)id);
+        return NULL;
+    }
+    if (dmn_release(d, (unsigned)id, cause) != 0)
+        return NULL;
+    return json_pack("{s:I}", "released", id);
+}
+
+static void
+cmd_release_print(FILE *out, const json_t *args, const json_t *res)
+{
+    json_int_t id = json_integer_value(json_object_get(res, "released"));
+
+    (void)args;
+    if (id == 0)
+        fprintf(out, "released every hold\n");
+    else
+        fprintf(out, "released hold %lld\n", (long long)id);
+}
+
+const struct cmd_entry cmd_release_entry = {
+    .name = "release",
+    .usage = "[ID]",
+    .help = "give back a hold (every hold without ID)",
+    .flags = CMD_WRITE,
+    .args_min = 0,
+    .args_max = 1,
+    .parse = cmd_release_parse,
+    .exec = cmd_release_exec,
+    .print = cmd_release_print,
+};

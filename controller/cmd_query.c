@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The read-only commands: status, targets, show, policy (which changes the
+ * policy when given arguments), monitor and version.  Each has its CLI
+ * parser, its daemon-side exec and its printer side by side.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "daemon.h"
+#include "proto.h"
+#include "xmalloc.h"
+
+#define CMD_WIDTH 80 /* terminal columns the tables are sized for */
+
+static const struct cmd_arg cmd_no_args[] = { { NULL, 0, 0 } };
+
+/* Key without a _kb/_ms unit suffix, for human output. */
+static const char *
+cmd_bare_key(char *buf, size_t len, const char *key)
+{
+    size_t n = strlen(key);
+
+    if (n > 3 &&
+        (strcmp(key + n - 3, "_kb") == 0 || strcmp(key + n - 3, "_ms") == 0))
+        n -= 3;
+    snprintf(buf, len, "%.*s", (int)n, key);
+    return buf;
+}
+
+/*
+ * status
+ */
+
+static json_t *
+cmd_status_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    return dmn_status(d);
+}
+
+static void
+cmd_status_print(FILE *out, const json_t *args, const json_t *res)
+{
+    static const char *const hdr[] = { "DOMID", "NAME", "ACTUAL", "TARGET",
+                                       "NEED",  "MIN",  "MAX",    "STATE" };
+    static const int right[] = { 1, 0, 1, 1, 1, 1, 1, 0 };
+    static const char *const sizes[] = { "actual_kb", "target_kb", "need_kb",
+                                         "min_kb", "max_kb" };
+    const json_t *host = json_object_get(res, "host");
+    char b[6][32], id[24];
+    const char *cells[8];
+    struct cmd_tbl *t;
+    size_t i;
+    json_t *dom;
+
+    (void)args;
+    fprintf(out, "host:     total %s  free %s  available %s\n",
+            cmd_fmt_size(b[0], sizeof(b[0]), json_object_get(host, "total_kb")),
+            cmd_fmt_size(b[1], sizeof(b[1]), json_object_get(host, "free_kb")),
+            cmd_fmt_size(b[2], sizeof(b[2]),
+                         json_object_get(host, "available_kb")));
+    fprintf(
+        out, "          reserve %s  promised %s  held %s\n",
+        cmd_fmt_size(b[0], sizeof(b[0]), json_object_get(host, "reserve_kb")),
+        cmd_fmt_size(b[1], sizeof(b[1]), json_object_get(host, "promised_kb")),
+        cmd_fmt_size(b[2], sizeof(b[2]), json_object_get(host, "held_kb")));
+    fprintf(
+        out, "policy:   %s  (backend %s, xenstore %s)\n",
+        cmd_fmt_value(b[0], sizeof(b[0]), NULL, json_object_get(res, "policy")),
+        cmd_fmt_value(b[1], sizeof(b[1]), NULL,
+                      json_object_get(res, "backend")),
+        cmd_fmt_value(b[2], sizeof(b[2]), NULL,
+                      json_object_get(res, "xenstore")));
+    fprintf(out, "paused:   %s\n\n",
+            json_is_true(json_object_get(res, "paused")) ? "yes" : "no");
+
+    t = cmd_tbl_create(8, hdr, right);
+    json_array_foreach (json_object_get(res, "domains"), i, dom) {
+        cells[0] =
+            cmd_fmt_value(id, sizeof(id), NULL, json_object_get(dom, "domid"));
+        cells[1] = json_string_value(json_object_get(dom, "name"));
+        for (size_t k = 0; k < 5; k++)
+            cells[2 + k] = cmd_fmt_size(b[k], sizeof(b[k]),
+                                        json_object_get(dom, sizes[k]));
+        cells[7] = json_string_value(json_object_get(dom, "state"));
+        cmd_tbl_add(t, cells);
+    }
+    cmd_tbl_print(t, out, 1, CMD_WIDTH);
+    cmd_tbl_destroy(t);
+}
+
+const struct cmd_entry cmd_status_entry = {
+    .name = "status",
+    .usage = "",
+    .help = "show host memory, the policy and every domain",
+    .exec = cmd_status_exec,
+    .print = cmd_status_print,
+};
+
+/*
+ * targets
+ */
+
+static json_t *
+cmd_targets_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    return dmn_targets(d);
+}
+
+static void
+cmd_targets_print(FILE *out, const json_t *args, const json_t *res)
+{
+    static const char *const hdr[] = { "DOMID", "NAME", "TARGET", "ACTUAL" };
+    static const int right[] = { 1, 0, 1, 1 };
+    char id[24], tg[32], ac[32];
+    const char *cells[4];
+    struct cmd_tbl *t;
+    size_t i;
+    json_t *dom;
+
+    (void)args;
+    t = cmd_tbl_create(4, hdr, right);
+    json_array_foreach (res, i, dom) {
+        cells[0] =
+            cmd_fmt_value(id, sizeof(id), NULL, json_object_get(dom, "domid"));
+        cells[1] = json_string_value(json_object_get(dom, "name"));
+        cells[2] =
+            cmd_fmt_size(tg, sizeof(tg), json_object_get(dom, "target_kb"));
+        cells[3] =
+            cmd_fmt_size(ac, sizeof(ac), json_object_get(dom, "actual_kb"));
+        cmd_tbl_add(t, cells);
+    }
+    cmd_tbl_print(t, out, 1, CMD_WIDTH);
+    cmd_tbl_destroy(t);
+}
+
+const struct cmd_entry cmd_targets_entry = {
+    .name = "targets",
+    .usage = "",
+    .help = "list every domain's memory target",
+    .exec = cmd_targets_exec,
+    .print = cmd_targets_print,
+};
+
+/*
+ * show DOMAIN
+ */
+
+static json_t *
+cmd_show_parse(int argc, char **argv, char **cause)
+{
+    (void)argc;
+    (void)cause;
+    return json_pack("{s:s}", "domain", argv[0]);
+}
+
+static json_t *
+cmd_show_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    static const struct cmd_arg spec[] = {
+        { "domain", JSON_STRING, 1 },
+        { NULL, 0, 0 },
+    };
+
+    if (cmd_check_args(args, spec, cause) != 0)
+        return NULL;
+    return dmn_show(d, json_string_value(json_object_get(args, "domain")),
+                    cause);
+}
+
+/* An object as indented "key: value" lines; nested objects indent further,
+ * arrays of objects become one "- k=v ..." line per element. */
+static void
+cmd_print_object(FILE *out, const json_t *obj, int indent)
+{
+    char kb[64], vb[256];
+    const char *key;
+    json_t *v, *e, *ev;
+    const char *ek;
+    size_t i;
+
+    json_object_foreach ((json_t *)(uintptr_t)obj, key, v) {
+        cmd_bare_key(kb, sizeof(kb), key);
+        if (json_is_object(v)) {
+            fprintf(out, "%*s%s:\n", indent, "", kb);
+            cmd_print_object(out, v, indent + 2);
+        } else if (json_is_array(v) && json_array_size(v) > 0 &&
+                   json_is_object(json_array_get(v, 0))) {
+            fprintf(out, "%*s%s:\n", indent, "", kb);
+            json_array_foreach (v, i, e) {
+                fprintf(out, "%*s-", indent + 2, "");
+                json_object_foreach (e, ek, ev) {
+                    fprintf(out, " %s=%s", cmd_bare_key(kb, sizeof(kb), ek),
+                            cmd_fmt_value(vb, sizeof(vb), ek, ev));
+                }
+                fputc('\n', out);
+            }
+        } else {
+            fprintf(out, "%*s%s: %s\n", indent, "", kb,
+                    cmd_fmt_value(vb, sizeof(vb), key, v));
+        }
+    }
+}
+
+static void
+cmd_show_print(FILE *out, const json_t *args, const json_t *res)
+{
+    (void)args;
+    cmd_print_object(out, res, 0);
+}
+
+const struct cmd_entry cmd_show_entry = {
+    .name = "show",
+    .usage = "DOMAIN",
+    .help = "everything known about one domain (name or id)",
+    .args_min = 1,
+    .args_max = 1,
+    .parse = cmd_show_parse,
+    .exec = cmd_show_exec,
+    .print = cmd_show_print,
+};
+
+/*
+ * policy [NAME [KEY=VALUE ...]]
+ */
+
+static json_t *
+cmd_policy_parse(int argc, char **argv, char **cause)
+{
+    json_t *params, *args;
+
+    if (argc == 0)
+        return json_object();
+    params = json_object();
+    for (int i = 1; i < argc; i++) {
+        if (cmd_parse_param(params, argv[i], cause) != 0) {
+            json_decref(params);
+            return NULL;
+        }
+    }
+    args = json_pack("{s:s, s:o}", "name", argv[0], "params", params);
+    return args;
+}
+
+static json_t *
+cmd_policy_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    static const struct cmd_arg spec[] = {
+        { "name", JSON_STRING, 0 },
+        { "params", JSON_OBJECT, 0 },
+        { NULL, 0, 0 },
+    };
+    json_t *name, *params;
+    int rc;
+
+    if (cmd_check_args(args, spec, cause) != 0)
+        return NULL;
+    name = json_object_get(args, "name");
+    params = json_object_get(args, "params");
+    if (name == NULL && params != NULL) {
+        xb_set_cause(cause, "\"params\" without a policy \"name\"");
+        return NULL;
+    }
+    if (name != NULL) {
+        params = params != NULL ? json_incref(params) : json_object();
+        rc = dmn_policy_set(d, json_string_value(name), params, cause);
+        json_decref(params);
+        if (rc != 0)
+            return NULL;
+    }
+    return dmn_policy(d);
+}
+
+static void
+cmd_policy_print(FILE *out, const json_t *args, const json_t *res)
+{
+    char vb[256];
+    const char *key;
+    json_t *v;
+    const json_t *params = json_object_get(res, "params");
+
+    if (json_object_get(args, "name") != NULL)
+        fprintf(out, "policy switched\n");
+    fprintf(out, "policy: %s\n",
+            cmd_fmt_value(vb, sizeof(vb), NULL, json_object_get(res, "name")));
+    if (json_is_string(json_object_get(res, "summary")))
+        fprintf(out, "  %s\n",
+                json_string_value(json_object_get(res, "summary")));
+    if (json_object_size(params) > 0)
+        fprintf(out, "parameters:\n");
+    json_object_foreach ((json_t *)(uintptr_t)params, key, v) {
+        fprintf(out, "  %s = %s\n", key,
+                cmd_fmt_value(vb, sizeof(vb), NULL, v));
+    }
+}
+
+const struct cmd_entry cmd_policy_entry = {
+    .name = "policy",
+    .usage = "[NAME [KEY=VALUE ...]]",
+    .help = "show the active policy, or switch policy",
+    .flags = CMD_WRITE_ARGS,
+    .args_min = 0,
+    .args_max = -1,
+    .parse = cmd_policy_parse,
+    .exec = cmd_policy_exec,
+    .print = cmd_policy_print,
+};
+
+/*
+ * monitor: the streaming itself is the server's and the CLI's business;
+ * the command only says yes.
+ */
+
+static json_t *
+cmd_monitor_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    (void)d;
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    return json_object();
+}
+
+void
+cmd_print_event(FILE *out, const json_t *ev)
+{
+    const json_t *ts = json_object_get(ev, "ts_ms");
+    char tb[32], kb[64], vb[256];
+    struct timespec now;
+    struct tm tm;
+    long long ms;
+    time_t secs;
+    const char *key;
+    json_t *v;
+
+    /* Wall-clock stamps print as local time, anything smaller (a
+     * monotonic clock) as seconds. */
+    if (json_is_integer(ts) && json_integer_value(ts) < 1000000000000LL &&
+        json_integer_value(ts) >= 0) {
+        ms = json_integer_value(ts);
+        snprintf(tb, sizeof(tb), "%lld.%03lld", ms / 1000, ms % 1000);
+    } else {
+        if (json_is_integer(ts))
+            ms = json_integer_value(ts);
+        else {
+            clock_gettime(CLOCK_REALTIME, &now);
+            ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+        }
+        secs = (time_t)(ms / 1000);
+        localtime_r(&secs, &tm);
+        strftime(tb, sizeof(tb), "%H:%M:%S", &tm);
+        snprintf(tb + strlen(tb), sizeof(tb) - strlen(tb), ".%03lld",
+                 ms % 1000);
+    }
+    fprintf(out, "%s %s", tb,
+            cmd_fmt_value(vb, sizeof(vb), NULL, json_object_get(ev, "event")));
+    json_object_foreach ((json_t *)(uintptr_t)ev, key, v) {
+        if (strcmp(key, "ts_ms") == 0 || strcmp(key, "event") == 0)
+            continue;
+        fprintf(out, " %s=%s", cmd_bare_key(kb, sizeof(kb), key),
+                cmd_fmt_value(vb, sizeof(vb), key, v));
+    }
+    fputc('\n', out);
+}
+
+const struct cmd_entry cmd_monitor_entry = {
+    .name = "monitor",
+    .usage = "",
+    .help = "print decisions and events as they happen",
+    .flags = CMD_STREAM,
+    .exec = cmd_monitor_exec,
+};
+
+/*
+ * version
+ */
+
+static json_t *
+cmd_version_exec(struct xb_daemon *d, json_t *args, char **cause)
+{
+    if (cmd_check_args(args, cmd_no_args, cause) != 0)
+        return NULL;
+    return dmn_version(d);
+}
+
+static void
+cmd_version_print(FILE *out, const json_t *args, const json_t *res)
+{
+    char b[4][64];
+    const json_t *up = json_object_get(res, "uptime_ms");
+
+    (void)args;
+    fprintf(out, "client  xenballoon-ctl %s, protocol %d\n", XB_VERSION,
+            XB_PROTO_VERSION);
+    fprintf(out, "daemon  xenballoon %s, protocol %s, backend %s, up %s\n",
+            cmd_fmt_value(b[0], sizeof(b[0]), NULL,
+                          json_object_get(res, "version")),
+            cmd_fmt_value(b[1], sizeof(b[1]), NULL,
+                          json_object_get(res, "protocol")),
+            cmd_fmt_value(b[2], sizeof(b[2]), NULL,
+                          json_object_get(res, "backend")),
+            cmd_fmt_value(b[3], sizeof(b[3]), "uptime_ms", up));
+}
+
+const struct cmd_entry cmd_version_entry = {
+    .name = "version",
+    .usage = "",
+    .help = "show the client's and the daemon's versions",
+    .exec = cmd_version_exec,
+    .print = cmd_version_print,
+};

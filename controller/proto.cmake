@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The control plane: wire protocol, the daemon's control server, the shared
+# command table and the CLI client.  It calls the daemon through daemon.h
+# (dmn_*); the final binary (or a test's fake daemon) provides those.
+add_library(xbproto STATIC
+  cli.c
+  client.c
+  cmd.c
+  cmd_change.c
+  cmd_fmt.c
+  cmd_query.c
+  control.c
+  proto.c)
+target_include_directories(xbproto PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(xbproto PUBLIC xbcommon PkgConfig::JANSSON
+                      PkgConfig::LIBEVENT)
+
+# The CLI's man page (it also documents the daemon) and the daemon's unit.
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/xenballoon-ctl.8
+        DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+set(XB_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH
+    "Where to install systemd units")
+set(XB_SBINDIR ${CMAKE_INSTALL_FULL_SBINDIR})
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/xenballoon-ctl.service
+               ${CMAKE_CURRENT_BINARY_DIR}/xenballoon-ctl.service @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/xenballoon-ctl.service
+        DESTINATION ${XB_SYSTEMD_UNITDIR})
