@@ -18,7 +18,7 @@
  *   refault_grow (x = the largest signal / its threshold):
  *       D = max(target, actual * (1 + min(grow_max, grow_step * x)), F)
  *   calm (some stall <= some_probe, the others below threshold):
- *       D = max(F, min(target, actual * (1 - probe)))
+ *       D = max(F, min(target, actual - max(actual * probe, probe_min)))
  *   otherwise hold: D = max(F, target)
  * Steps are taken from `actual`, so planning again before the balloon has
  * moved does not compound them.  A guest whose kernel lacks PSI gets a
@@ -57,6 +57,7 @@ struct pr_params {
     double grow_max;       /* fraction per step, most */
     double emergency_step; /* fraction at once on OOM / full stall */
     double probe;          /* fraction per step when calm */
+    uint64_t probe_min;    /* KiB: smallest probe step */
     uint64_t floor;        /* KiB above used never probed away */
     double headroom;       /* no-PSI set-point: used * (1 + headroom) */
     double tax;            /* idle memory tax rate */
@@ -92,6 +93,11 @@ static const struct xb_pol_param pr_params_table[] = {
       "fraction of actual added at once after an OOM kill or full stall" },
     { "probe", XB_PP_DOUBLE, 0.02, 0, 0.5, offsetof(struct pr_params, probe),
       "fraction of actual taken per step from a domain without stall" },
+    /* A step below the balancer's deadband (8 MiB by default) would never
+     * be issued, so small domains would stop being probed at all. */
+    { "probe_min", XB_PP_KIB, 16384, 0, POL_KIB_MAX,
+      offsetof(struct pr_params, probe_min),
+      "smallest probe step, KiB (16 MiB: above the default deadband)" },
     { "floor", XB_PP_KIB, 131072, 0, POL_KIB_MAX,
       offsetof(struct pr_params, floor),
       "KiB above used memory a domain is never probed below (128 MiB)" },
@@ -249,7 +255,12 @@ pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
         up = pol_scale(d->actual_kb, 1.0 + (g < p->grow_max ? g : p->grow_max));
         e->want = max3(d->target_kb, up, setpoint);
     } else if (r.psi ? (r.pair && r.some <= p->some_probe) : 1) {
-        uint64_t down = pol_scale(d->actual_kb, 1.0 - p->probe);
+        uint64_t step = d->actual_kb - pol_scale(d->actual_kb, 1.0 - p->probe);
+        uint64_t down;
+
+        if (p->probe > 0 && step < p->probe_min)
+            step = p->probe_min;
+        down = d->actual_kb > step ? d->actual_kb - step : 0;
 
         e->state = PR_PROBE;
         e->want = down < d->target_kb ? down : d->target_kb;
