@@ -138,6 +138,14 @@ ag_pub_write(struct ag_pub *p, const struct xb_record *r, uint64_t now_ms)
     return pub_xenstore(p, line, (size_t)len, r, now_ms);
 }
 
+void
+ag_pub_set_compat(struct ag_pub *p, int compat)
+{
+    if (compat && !p->compat)
+        p->compat_valid = 0; /* write both keys afresh */
+    p->compat = compat;
+}
+
 int
 ag_pub_remove(struct ag_pub *p)
 {

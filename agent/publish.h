@@ -40,6 +40,9 @@ struct ag_pub *ag_pub_create(enum ag_pub_mode mode, int compat);
  */
 int ag_pub_write(struct ag_pub *p, const struct xb_record *r, uint64_t now_ms);
 
+/* Turns the XenServer keys on or off (dom0's settings may change it). */
+void ag_pub_set_compat(struct ag_pub *p, int compat);
+
 /* Removes data/xenballoon so dom0 sees the agent leave.  0 or -1. */
 int ag_pub_remove(struct ag_pub *p);
 

@@ -89,6 +89,8 @@ log_vlog(int level, const char *fmt, va_list ap)
     errno = saved;
 }
 
+static void log_errno(int level, const char *fmt, va_list ap) XB_PRINTF(2, 0);
+
 static void
 log_errno(int level, const char *fmt, va_list ap)
 {

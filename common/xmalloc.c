@@ -61,6 +61,8 @@ xb_strndup(const char *s, size_t n)
     return p;
 }
 
+static char *xb_vasprintf(const char *fmt, va_list ap) XB_PRINTF(1, 0);
+
 static char *
 xb_vasprintf(const char *fmt, va_list ap)
 {

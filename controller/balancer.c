@@ -114,8 +114,8 @@ pass_shrink(const struct bal_params *p, struct bal_dom *doms, unsigned n)
  * room above their floor, in proportion to that room.
  */
 static uint64_t
-pass_reclaim(const struct bal_params *p, uint64_t free_kb,
-             struct bal_dom *doms, unsigned n)
+pass_reclaim(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
+             unsigned n)
 {
     uint64_t need = p->reserve_kb + p->held_kb + promised(doms, n, 1);
     uint64_t have = free_kb + releasing(doms, n);
@@ -251,8 +251,8 @@ pass_grow(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
 }
 
 void
-bal_run(const struct bal_params *p, uint64_t host_free_kb,
-        struct bal_dom *doms, unsigned n, struct bal_result *res)
+bal_run(const struct bal_params *p, uint64_t host_free_kb, struct bal_dom *doms,
+        unsigned n, struct bal_result *res)
 {
     memset(res, 0, sizeof(*res));
     for (unsigned i = 0; i < n; i++) {
@@ -267,8 +267,8 @@ bal_run(const struct bal_params *p, uint64_t host_free_kb,
     res->free_kb = host_free_kb;
     res->promised_kb = promised(doms, n, 1);
     res->releasing_kb = releasing(doms, n);
-    res->available_kb = sat_sub(host_free_kb, p->reserve_kb + p->held_kb +
-                                                  res->promised_kb);
+    res->available_kb =
+        sat_sub(host_free_kb, p->reserve_kb + p->held_kb + res->promised_kb);
     for (unsigned i = 0; i < n; i++)
         if (doms[i].new_target_kb != doms[i].target_kb)
             res->changed++;
@@ -312,16 +312,14 @@ bal_check(const struct bal_params *p, uint64_t host_free_kb,
             return -1;
         }
         if (nt > d->max_kb || (nt < d->min_kb && nt < t)) {
-            xb_set_cause(cause,
-                         "domain %u: target %llu outside [%llu, %llu]",
+            xb_set_cause(cause, "domain %u: target %llu outside [%llu, %llu]",
                          d->domid, (unsigned long long)nt,
                          (unsigned long long)d->min_kb,
                          (unsigned long long)d->max_kb);
             return -1;
         }
         /* Lowering an unmet promise of a silent domain moves no memory. */
-        if (nt < t && d->silent && d->why != BAL_CLAMP &&
-            nt < d->actual_kb) {
+        if (nt < t && d->silent && d->why != BAL_CLAMP && nt < d->actual_kb) {
             xb_set_cause(cause, "domain %u: silent but shrunk", d->domid);
             return -1;
         }
@@ -341,8 +339,7 @@ bal_check(const struct bal_params *p, uint64_t host_free_kb,
         }
         if ((d->why == BAL_SHRINK || d->why == BAL_GROW) && t >= d->min_kb &&
             (nt > t ? nt - t : t - nt) < p->deadband_kb) {
-            xb_set_cause(cause, "domain %u: change within deadband",
-                         d->domid);
+            xb_set_cause(cause, "domain %u: change within deadband", d->domid);
             return -1;
         }
         if (nt > t && d->stuck) {

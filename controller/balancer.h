@@ -36,34 +36,34 @@ struct bal_params {
 };
 
 enum bal_why {
-    BAL_KEEP = 0,    /* unchanged */
-    BAL_GROW,        /* policy growth, fully granted */
-    BAL_GROW_PART,   /* policy growth, cut to what is free */
-    BAL_SHRINK,      /* policy shrink (possibly stepped) */
-    BAL_RECLAIM,     /* forced shrink to restore reserve/holds */
-    BAL_CLAMP,       /* moved into [min, max] */
+    BAL_KEEP = 0,  /* unchanged */
+    BAL_GROW,      /* policy growth, fully granted */
+    BAL_GROW_PART, /* policy growth, cut to what is free */
+    BAL_SHRINK,    /* policy shrink (possibly stepped) */
+    BAL_RECLAIM,   /* forced shrink to restore reserve/holds */
+    BAL_CLAMP,     /* moved into [min, max] */
 };
 
 struct bal_dom {
     /* in */
     uint32_t domid;
     uint64_t actual_kb, target_kb, min_kb, max_kb;
-    uint64_t wanted_kb;        /* the policy's wish */
-    int managed;               /* 0: excluded, dom0, dying: never touched */
-    int silent;                /* no agent or stale: never shrunk by policy */
-    int stuck;                 /* not moving: not a donor */
-    uint64_t since_change_ms;  /* time since its last target change */
+    uint64_t wanted_kb;       /* the policy's wish */
+    int managed;              /* 0: excluded, dom0, dying: never touched */
+    int silent;               /* no agent or stale: never shrunk by policy */
+    int stuck;                /* not moving: not a donor */
+    uint64_t since_change_ms; /* time since its last target change */
     /* out */
     uint64_t new_target_kb;
     enum bal_why why;
 };
 
 struct bal_result {
-    uint64_t free_kb;        /* host free as given */
-    uint64_t promised_kb;    /* growth promised and not yet taken, after */
-    uint64_t releasing_kb;   /* shrinks not yet released (not counted on) */
-    uint64_t available_kb;   /* what growth could still use, after */
-    uint64_t shortfall_kb;   /* reserve+holds not covered even by reclaim */
+    uint64_t free_kb;      /* host free as given */
+    uint64_t promised_kb;  /* growth promised and not yet taken, after */
+    uint64_t releasing_kb; /* shrinks not yet released (not counted on) */
+    uint64_t available_kb; /* what growth could still use, after */
+    uint64_t shortfall_kb; /* reserve+holds not covered even by reclaim */
     unsigned changed;
 };
 

@@ -218,6 +218,8 @@ cli_main(int argc, char **argv)
         fprintf(stderr, "usage: xenballoon-ctl %s %s\n", ce->name, ce->usage);
         return CLI_EXIT_USAGE;
     }
+    if (ce->run != NULL)
+        return ce->run(path, json, argc, argv);
     if (ce->flags & CMD_LOCAL) {
         if (cmd_help(stdout, nargs > 0 ? argv[1] : NULL) != 0) {
             fprintf(stderr, "xenballoon-ctl: unknown command '%s'\n", argv[1]);

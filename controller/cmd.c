@@ -15,13 +15,11 @@
 #include "xmalloc.h"
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_status_entry,  &cmd_targets_entry,
-    &cmd_show_entry,    &cmd_set_entry,
-    &cmd_policy_entry,  &cmd_pause_entry,
-    &cmd_resume_entry,  &cmd_reload_entry,
-    &cmd_reserve_entry, &cmd_release_entry,
-    &cmd_monitor_entry, &cmd_version_entry,
-    &cmd_help_entry,    NULL,
+    &cmd_status_entry,  &cmd_targets_entry, &cmd_show_entry,
+    &cmd_set_entry,     &cmd_policy_entry,  &cmd_pause_entry,
+    &cmd_resume_entry,  &cmd_reload_entry,  &cmd_reserve_entry,
+    &cmd_release_entry, &cmd_monitor_entry, &cmd_top_entry,
+    &cmd_version_entry, &cmd_help_entry,    NULL,
 };
 
 const struct cmd_entry cmd_help_entry = {
@@ -127,7 +125,7 @@ cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
     json_type t;
 
     /* json_object_foreach takes a non-const object but only reads it. */
-    json_object_foreach ((json_t *)(uintptr_t)args, key, v) {
+    json_object_foreach((json_t *)(uintptr_t)args, key, v) {
         for (a = spec; a->name != NULL; a++) {
             if (strcmp(a->name, key) == 0)
                 break;

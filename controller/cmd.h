@@ -38,6 +38,10 @@ struct cmd_entry {
     json_t *(*exec)(struct xb_daemon *d, json_t *args, char **cause);
     /* CLI: result for people.  args is what was sent. */
     void (*print)(FILE *out, const json_t *args, const json_t *result);
+    /* CLI: runs the whole command in the client, with its own connection
+     * to `path` and its own loop (top); argv[0] is the command name.
+     * Returns the exit code.  NULL: one request, exec and print. */
+    int (*run)(const char *path, int json, int argc, char **argv);
 };
 
 /* NULL-terminated, in the order `help` lists them. */
@@ -66,6 +70,7 @@ extern const struct cmd_entry cmd_resume_entry;
 extern const struct cmd_entry cmd_reload_entry;
 extern const struct cmd_entry cmd_reserve_entry;
 extern const struct cmd_entry cmd_release_entry;
+extern const struct cmd_entry cmd_top_entry;
 
 /*
  * Helpers shared by the command files: argument checking and parsing

@@ -68,6 +68,11 @@ cmd_status_print(FILE *out, const json_t *args, const json_t *res)
         cmd_fmt_size(b[0], sizeof(b[0]), json_object_get(host, "reserve_kb")),
         cmd_fmt_size(b[1], sizeof(b[1]), json_object_get(host, "promised_kb")),
         cmd_fmt_size(b[2], sizeof(b[2]), json_object_get(host, "held_kb")));
+    if (json_is_string(json_object_get(host, "pressure")))
+        fprintf(out, "pressure: %s  overcommit: maxmem %.2fx  targets %.2fx\n",
+                json_string_value(json_object_get(host, "pressure")),
+                json_number_value(json_object_get(host, "overcommit_max")),
+                json_number_value(json_object_get(host, "overcommit_target")));
     fprintf(
         out, "policy:   %s  (backend %s, xenstore %s)\n",
         cmd_fmt_value(b[0], sizeof(b[0]), NULL, json_object_get(res, "policy")),
@@ -79,7 +84,7 @@ cmd_status_print(FILE *out, const json_t *args, const json_t *res)
             json_is_true(json_object_get(res, "paused")) ? "yes" : "no");
 
     t = cmd_tbl_create(8, hdr, right);
-    json_array_foreach (json_object_get(res, "domains"), i, dom) {
+    json_array_foreach(json_object_get(res, "domains"), i, dom) {
         cells[0] =
             cmd_fmt_value(id, sizeof(id), NULL, json_object_get(dom, "domid"));
         cells[1] = json_string_value(json_object_get(dom, "name"));
@@ -126,7 +131,7 @@ cmd_targets_print(FILE *out, const json_t *args, const json_t *res)
 
     (void)args;
     t = cmd_tbl_create(4, hdr, right);
-    json_array_foreach (res, i, dom) {
+    json_array_foreach(res, i, dom) {
         cells[0] =
             cmd_fmt_value(id, sizeof(id), NULL, json_object_get(dom, "domid"));
         cells[1] = json_string_value(json_object_get(dom, "name"));
@@ -185,7 +190,7 @@ cmd_print_object(FILE *out, const json_t *obj, int indent)
     const char *ek;
     size_t i;
 
-    json_object_foreach ((json_t *)(uintptr_t)obj, key, v) {
+    json_object_foreach((json_t *)(uintptr_t)obj, key, v) {
         cmd_bare_key(kb, sizeof(kb), key);
         if (json_is_object(v)) {
             fprintf(out, "%*s%s:\n", indent, "", kb);
@@ -193,9 +198,9 @@ cmd_print_object(FILE *out, const json_t *obj, int indent)
         } else if (json_is_array(v) && json_array_size(v) > 0 &&
                    json_is_object(json_array_get(v, 0))) {
             fprintf(out, "%*s%s:\n", indent, "", kb);
-            json_array_foreach (v, i, e) {
+            json_array_foreach(v, i, e) {
                 fprintf(out, "%*s-", indent + 2, "");
-                json_object_foreach (e, ek, ev) {
+                json_object_foreach(e, ek, ev) {
                     fprintf(out, " %s=%s", cmd_bare_key(kb, sizeof(kb), ek),
                             cmd_fmt_value(vb, sizeof(vb), ek, ev));
                 }
@@ -294,7 +299,7 @@ cmd_policy_print(FILE *out, const json_t *args, const json_t *res)
                 json_string_value(json_object_get(res, "summary")));
     if (json_object_size(params) > 0)
         fprintf(out, "parameters:\n");
-    json_object_foreach ((json_t *)(uintptr_t)params, key, v) {
+    json_object_foreach((json_t *)(uintptr_t)params, key, v) {
         fprintf(out, "  %s = %s\n", key,
                 cmd_fmt_value(vb, sizeof(vb), NULL, v));
     }
@@ -359,7 +364,7 @@ cmd_print_event(FILE *out, const json_t *ev)
     }
     fprintf(out, "%s %s", tb,
             cmd_fmt_value(vb, sizeof(vb), NULL, json_object_get(ev, "event")));
-    json_object_foreach ((json_t *)(uintptr_t)ev, key, v) {
+    json_object_foreach((json_t *)(uintptr_t)ev, key, v) {
         if (strcmp(key, "ts_ms") == 0 || strcmp(key, "event") == 0)
             continue;
         fprintf(out, " %s=%s", cmd_bare_key(kb, sizeof(kb), key),

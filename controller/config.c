@@ -486,6 +486,85 @@ cfg_check_group(const char *s, char **cause)
     return cfg_check_word(s, 32, cause);
 }
 
+int
+cfg_parse_listen(const char *s, char *host, size_t len, unsigned *port,
+                 char **cause)
+{
+    static const char loopback[] = "127.0.0.1";
+    const char *h, *hend, *p, *ok;
+    unsigned long v = 0;
+    char *q = cfg_quote(s);
+    int rc = -1;
+
+    if (*s == '[') {
+        h = s + 1;
+        hend = strchr(h, ']');
+        ok = "0123456789abcdefABCDEF:.";
+        if (hend == NULL || hend[1] != ':') {
+            xb_set_cause(cause, "%s: expected [address]:port", q);
+            goto out;
+        }
+        p = hend + 2;
+    } else if (strchr(s, ':') == NULL) {
+        h = loopback; /* a bare port: the loopback address */
+        hend = h + strlen(h);
+        ok = "0123456789.";
+        p = s;
+    } else {
+        h = s;
+        hend = strchr(s, ':');
+        ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+             "0123456789.-";
+        if (strchr(hend + 1, ':') != NULL) {
+            xb_set_cause(cause,
+                         "%s: an IPv6 address goes in brackets, "
+                         "as in [::1]:9542",
+                         q);
+            goto out;
+        }
+        if (hend == h) {
+            h = loopback; /* ":port" */
+            hend = h + strlen(h);
+        }
+        p = strchr(s, ':') + 1;
+    }
+    if (hend == h || (size_t)(hend - h) >= len ||
+        (size_t)(hend - h) >= CFG_HOST_MAX) {
+        xb_set_cause(cause, "%s: the address must have 1 to %d characters", q,
+                     CFG_HOST_MAX - 1);
+        goto out;
+    }
+    for (const char *c = h; c < hend; c++)
+        if (strchr(ok, *c) == NULL) {
+            xb_set_cause(cause,
+                         "%s is not an address (host:port, "
+                         "[v6-address]:port or a port)",
+                         q);
+            goto out;
+        }
+    if (*p == '\0' || strlen(p) > 5 || strspn(p, "0123456789") != strlen(p) ||
+        (v = strtoul(p, NULL, 10)) > 65535) {
+        xb_set_cause(cause, "%s: the port must be a number in [0, 65535]", q);
+        goto out;
+    }
+    memcpy(host, h, (size_t)(hend - h));
+    host[hend - h] = '\0';
+    *port = (unsigned)v;
+    rc = 0;
+out:
+    free(q);
+    return rc;
+}
+
+static int
+cfg_check_listen(const char *s, char **cause)
+{
+    char host[CFG_HOST_MAX];
+    unsigned port;
+
+    return cfg_parse_listen(s, host, sizeof(host), &port, cause);
+}
+
 static int
 cfg_check_simname(const char *s, char **cause)
 {
@@ -738,7 +817,7 @@ cfg_parse_object(struct cfg_ctx *ctx, const struct cfg_schema *sc, json_t *obj,
     char *kpath, *names;
     json_t *v;
 
-    json_object_foreach (obj, key, v) {
+    json_object_foreach(obj, key, v) {
         for (k = sc->keys; k->name != NULL; k++)
             if (strcmp(k->name, key) == 0)
                 break;
@@ -901,6 +980,67 @@ cfg_dump_object(const struct cfg_schema *sc, const void *base)
 }
 
 /*
+ * "agent" (top level and per rule): the settings each guest's agent is
+ * handed through memory/xenballoon/agent.  The ranges are the agent's own
+ * bounds (common/gstatus.c), so what dom0 sends is never clamped there.
+ */
+
+/* Sampling every second: changes reach dom0 within a tick or two. */
+static const struct cfg_key cfg_agent_keys[] = {
+    K_DURATION("interval", struct cfg_agent, interval_ms, 1 * SEC, 100 * MSEC,
+               1 * HOUR),
+    /* Well inside stale_after (30s), so a live agent never looks stale. */
+    K_DURATION("heartbeat", struct cfg_agent, heartbeat_ms, 10 * SEC, 1 * SEC,
+               1 * HOUR),
+    K_BOOL("compat", struct cfg_agent, compat, 1, 0),
+    K_BOOL("psi_trigger", struct cfg_agent, psi_trigger, 1, 0),
+    /* Four balloon hypercalls; the agent's own default. */
+    K_SIZE("step", struct cfg_agent, step_kb, 8 * MIB, 1 * MIB, 1 * GIB, 0),
+    K_COUNT("step_permille", CT_UINT, struct cfg_agent, step_permille, 20, 1,
+            1000, 0),
+    K_COUNT("refault_burst", CT_U64, struct cfg_agent, refault_burst, 1024, 64,
+            UINT64_C(1) << 32, 0),
+    K_COUNT("psi_min_us", CT_U64, struct cfg_agent, psi_min_us, 1000, 100,
+            60 * 1000 * 1000, 0),
+    K_END,
+};
+static const struct cfg_schema cfg_agent_schema = { cfg_agent_keys, NULL };
+
+/* The same keys in a rule, every one unset unless given. */
+#define K_AGENT_DURATION(n, f, lo, hi)                                         \
+    {                                                                          \
+        .name = (n), .type = CT_DURATION,                                      \
+        .off = offsetof(struct cfg_agent, f), .def = 0, .min = (lo),           \
+        .max = (hi), .flags = CK_SPARSE                                        \
+    }
+static const struct cfg_key cfg_rule_agent_keys[] = {
+    K_AGENT_DURATION("interval", interval_ms, 100 * MSEC, 1 * HOUR),
+    K_AGENT_DURATION("heartbeat", heartbeat_ms, 1 * SEC, 1 * HOUR),
+    K_BOOL("compat", struct cfg_agent, compat, -1, CK_SPARSE),
+    K_BOOL("psi_trigger", struct cfg_agent, psi_trigger, -1, CK_SPARSE),
+    K_SIZE("step", struct cfg_agent, step_kb, 0, 1 * MIB, 1 * GIB, CK_SPARSE),
+    K_COUNT("step_permille", CT_UINT, struct cfg_agent, step_permille, 0, 1,
+            1000, CK_SPARSE),
+    K_COUNT("refault_burst", CT_U64, struct cfg_agent, refault_burst, 0, 64,
+            UINT64_C(1) << 32, CK_SPARSE),
+    K_COUNT("psi_min_us", CT_U64, struct cfg_agent, psi_min_us, 0, 100,
+            60 * 1000 * 1000, CK_SPARSE),
+    K_END,
+};
+static const struct cfg_schema cfg_rule_agent_schema = { cfg_rule_agent_keys,
+                                                         NULL };
+
+static int
+cfg_rule_agent_shown(const void *base)
+{
+    const struct cfg_agent *a = &((const struct cfg_rule *)base)->agent;
+
+    return a->interval_ms || a->heartbeat_ms || a->compat >= 0 ||
+           a->psi_trigger >= 0 || a->step_kb || a->step_permille ||
+           a->refault_burst || a->psi_min_us;
+}
+
+/*
  * "domains": the per-domain rules.
  */
 
@@ -920,6 +1060,8 @@ static const struct cfg_key cfg_rule_keys[] = {
     /* Relative share; unset means 100 (policy.h). */
     K_COUNT("weight", CT_UINT, struct cfg_rule, weight, 0, 1, 10000, CK_SPARSE),
     K_BOOL("exclude", struct cfg_rule, exclude, -1, CK_SPARSE),
+    K_OBJECT("agent", offsetof(struct cfg_rule, agent), &cfg_rule_agent_schema,
+             cfg_rule_agent_shown),
     K_END,
 };
 static const struct cfg_schema cfg_rule_schema = { cfg_rule_keys,
@@ -939,8 +1081,10 @@ cfg_rule_post(struct cfg_ctx *ctx, const char *path, void *base, json_t *obj,
     if (json_object_get(obj, "min") == NULL &&
         json_object_get(obj, "max") == NULL &&
         json_object_get(obj, "weight") == NULL &&
-        json_object_get(obj, "exclude") == NULL)
-        cfg_error(ctx, path, "sets nothing (give min, max, weight or exclude)");
+        json_object_get(obj, "exclude") == NULL &&
+        json_object_get(obj, "agent") == NULL)
+        cfg_error(ctx, path,
+                  "sets nothing (give min, max, weight, exclude or agent)");
     if (clean && r->min_kb != 0 && r->max_kb != 0 && r->min_kb > r->max_kb) {
         cfg_fmt_units(r->min_kb, cfg_size_units, lo, sizeof(lo));
         cfg_fmt_units(r->max_kb, cfg_size_units, hi, sizeof(hi));
@@ -974,7 +1118,7 @@ cfg_rules_parse(struct cfg_ctx *ctx, json_t *v, const char *path, void *base)
                   json_array_size(v), CFG_RULES_MAX);
         return;
     }
-    json_array_foreach (v, i, e) {
+    json_array_foreach(v, i, e) {
         xb_asprintf(&epath, "%s[%zu]", path, i);
         if (cfg_want_object(ctx, e, epath) == 0) {
             r = xb_calloc(1, sizeof(*r));
@@ -993,7 +1137,7 @@ cfg_rules_dump(const void *base)
     const struct cfg_rule *r;
     json_t *a = json_array();
 
-    TAILQ_FOREACH (r, &cfg->rules, entry)
+    TAILQ_FOREACH(r, &cfg->rules, entry)
         json_array_append_new(a, cfg_dump_object(&cfg_rule_schema, r));
     return a;
 }
@@ -1092,7 +1236,7 @@ cfg_simdoms_parse(struct cfg_ctx *ctx, json_t *v, const char *path, void *base)
                   json_array_size(v), CFG_SIMDOMS_MAX);
         return;
     }
-    json_array_foreach (v, i, e) {
+    json_array_foreach(v, i, e) {
         xb_asprintf(&epath, "%s[%zu]", path, i);
         if (cfg_want_object(ctx, e, epath) != 0) {
             free(epath);
@@ -1102,7 +1246,7 @@ cfg_simdoms_parse(struct cfg_ctx *ctx, json_t *v, const char *path, void *base)
         cfg_schema_defaults(&cfg_simdom_schema, d);
         cfg_parse_object(ctx, &cfg_simdom_schema, e, epath, d);
         j = 0;
-        TAILQ_FOREACH (o, &sim->doms, entry) {
+        TAILQ_FOREACH(o, &sim->doms, entry) {
             if (d->name != NULL && o->name != NULL &&
                 strcmp(d->name, o->name) == 0) {
                 npath = cfg_path_key(epath, "name");
@@ -1125,7 +1269,7 @@ cfg_simdoms_dump(const void *base)
     const struct cfg_simdom *d;
     json_t *a = json_array();
 
-    TAILQ_FOREACH (d, &sim->doms, entry)
+    TAILQ_FOREACH(d, &sim->doms, entry)
         json_array_append_new(a, cfg_dump_object(&cfg_simdom_schema, d));
     return a;
 }
@@ -1169,7 +1313,7 @@ cfg_sim_post(struct cfg_ctx *ctx, const char *path, void *base, json_t *obj,
     (void)obj;
     if (!clean)
         return;
-    TAILQ_FOREACH (d, &sim->doms, entry)
+    TAILQ_FOREACH(d, &sim->doms, entry)
         guests += d->memory_kb;
     if (used + guests <= sim->host_kb)
         return;
@@ -1318,11 +1462,41 @@ static const struct cfg_key cfg_top_keys[] = {
     K_BOOL("manage_dom0", struct xb_config, manage_dom0, 0, 0),
     K_NODE("domains", cfg_rules_defaults, cfg_rules_parse, cfg_rules_dump,
            cfg_rules_dispose),
+    K_OBJECT("agent", offsetof(struct xb_config, agent), &cfg_agent_schema,
+             NULL),
+    /* A guest hears from dom0 at least this often, so its agent can tell a
+     * live controller from a dead one (it waits three periods). */
+    K_DURATION("status_heartbeat", struct xb_config, status_hb_ms, 10 * SEC,
+               1 * SEC, 1 * HOUR),
+    /* Headroom (free net of reserve, holds and promises) under 10% of the
+     * host: growth will be rationed ... */
+    K_DOUBLE("pressure_tight", struct xb_config, pressure_tight, 0.10, 0.0,
+             1.0),
+    /* ... under 5%: the host cannot absorb a spike. */
+    K_DOUBLE("pressure_critical", struct xb_config, pressure_critical, 0.05,
+             0.0, 1.0),
+    /* Survey thresholds for warnings: the sum of maxmem at 1.5x host
+     * memory is where ballooning stops being optional ... */
+    K_DOUBLE("warn_overcommit", struct xb_config, warn_overcommit, 1.5, 1.0,
+             1000.0),
+    /* ... a domain ballooned out of more than 10% of its static-max ... */
+    K_DOUBLE("warn_inflation", struct xb_config, warn_inflation, 0.10, 0.01,
+             1.0),
+    /* ... for a minute, not one balloon step ... */
+    K_DURATION("warn_inflation_after", struct xb_config, warn_inflation_ms,
+               1 * MINUTE, 1 * SEC, 24 * HOUR),
+    /* ... and a guest swapping in over 256 pages (1 MiB) a second. */
+    K_COUNT("warn_swapin", CT_U64, struct xb_config, warn_swapin, 256, 1,
+            1000000000, 0),
     K_STRING("socket", struct xb_config, socket_path,
              "/run/xenballoon/ctl.sock", cfg_check_socket, 0),
     /* null: the socket is root's alone (mode 0600). */
     K_STRING("socket_group", struct xb_config, socket_group, NULL,
              cfg_check_group, CK_NULL),
+    /* Off unless asked for: the endpoint names every domain, so it is the
+     * operator's choice to expose it, and then on loopback by default. */
+    K_STRING("metrics_listen", struct xb_config, metrics_listen, NULL,
+             cfg_check_listen, CK_NULL),
     K_ENUM("log_level", struct xb_config, log_level, XB_LOG_INFO,
            cfg_log_levels),
     K_END,
@@ -1350,6 +1524,9 @@ cfg_top_post(struct cfg_ctx *ctx, const char *path, void *base, json_t *obj,
         cfg_fmt_units(cfg->stuck_ms, cfg_duration_units, a, sizeof(a));
         cfg_error(ctx, "stuck_after", "%s is shorter than tick (%s)", a, b);
     }
+    if (cfg->pressure_critical > cfg->pressure_tight)
+        cfg_error(ctx, "pressure_critical", "%g is above pressure_tight (%g)",
+                  cfg->pressure_critical, cfg->pressure_tight);
 }
 
 /*
@@ -1519,7 +1696,7 @@ cfg_resolve(const struct xb_config *cfg, const char *name, int domid,
     int exclude = -1;
 
     memset(out, 0, sizeof(*out));
-    TAILQ_FOREACH (r, &cfg->rules, entry) {
+    TAILQ_FOREACH(r, &cfg->rules, entry) {
         if (!cfg_rule_matches(r, name, domid))
             continue;
         if (out->min_kb == 0)
@@ -1541,4 +1718,35 @@ cfg_resolve(const struct xb_config *cfg, const char *name, int domid,
      * says. */
     if (domid == 0 && !cfg->manage_dom0)
         out->exclude = 1;
+}
+
+void
+cfg_resolve_agent(const struct xb_config *cfg, const char *name, int domid,
+                  struct cfg_agent *out)
+{
+    const struct cfg_rule *r;
+    struct cfg_agent set; /* what a rule already decided: nonzero */
+
+    *out = cfg->agent;
+    memset(&set, 0, sizeof(set));
+    TAILQ_FOREACH(r, &cfg->rules, entry) {
+        const struct cfg_agent *a = &r->agent;
+
+        if (!cfg_rule_matches(r, name, domid))
+            continue;
+#define CFG_TAKE(f, unset)                                                     \
+    if (!set.f && a->f != (unset)) {                                           \
+        out->f = a->f;                                                         \
+        set.f = 1;                                                             \
+    }
+        CFG_TAKE(interval_ms, 0)
+        CFG_TAKE(heartbeat_ms, 0)
+        CFG_TAKE(compat, -1)
+        CFG_TAKE(psi_trigger, -1)
+        CFG_TAKE(step_kb, 0)
+        CFG_TAKE(step_permille, 0)
+        CFG_TAKE(refault_burst, 0)
+        CFG_TAKE(psi_min_us, 0)
+#undef CFG_TAKE
+    }
 }

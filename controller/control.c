@@ -660,7 +660,7 @@ ctl_server_destroy(struct ctl_server *srv)
 
     if (srv == NULL)
         return;
-    TAILQ_FOREACH_SAFE (c, &srv->clients, entry, tmp) {
+    TAILQ_FOREACH_SAFE(c, &srv->clients, entry, tmp) {
         ctl_client_free(c);
     }
     if (srv->lev != NULL) {

@@ -5,9 +5,12 @@ add_library(xbcore STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/daemon.c
   ${CMAKE_CURRENT_SOURCE_DIR}/decide.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dmn_api.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/dmn_guest.c
   ${CMAKE_CURRENT_SOURCE_DIR}/domain.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/guestview.c
   ${CMAKE_CURRENT_SOURCE_DIR}/hv_sim.c
   ${CMAKE_CURRENT_SOURCE_DIR}/hv_xen.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/metrics.c
   ${CMAKE_CURRENT_SOURCE_DIR}/simmodel.c)
 target_include_directories(xbcore PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(xbcore PUBLIC xbconfig xbpolicy xbcommon

@@ -23,11 +23,23 @@
 #include "daemon_main.h"
 #include "daemon_priv.h"
 #include "decide.h"
+#include "metrics.h"
 #include "registry.h"
 #include "xmalloc.h"
 
 /* Largest record we read before calling it oversized, bytes. */
 #define READ_MAX 4096
+/*
+ * Target-change log lines per domain: a burst, then one per interval that
+ * says how many were left out (monitor and the metrics see every one).  A
+ * converging domain changes every min_interval, 2 s by default.
+ */
+#define DECISION_LOG_BURST 5
+#define DECISION_LOG_INTERVAL_MS 30000
+/* Failed target-change log lines per domain: a burst, then one a minute
+ * (target_failures in `show` counts every one). */
+#define FAIL_LOG_BURST 3
+#define FAIL_LOG_INTERVAL_MS 60000
 
 uint64_t
 dmn_now_ms(void)
@@ -60,7 +72,7 @@ dmn_emit(struct xb_daemon *d, json_t *ev)
 
     json_object_set_new(ev, "ts_ms", json_integer((json_int_t)dmn_now_ms()));
     TAILQ_FOREACH_SAFE(m, &d->monitors, entry, tmp)
-    m->cb(m->arg, ev);
+        m->cb(m->arg, ev);
     json_decref(ev);
 }
 
@@ -69,6 +81,8 @@ dmn_schedule(struct xb_daemon *d)
 {
     struct timeval tv;
 
+    if (d->trigger_ms == 0)
+        d->trigger_ms = dmn_now_ms(); /* decision latency starts here */
     if (d->settle_armed)
         return;
     tv.tv_sec = (time_t)(d->cfg->settle_ms / 1000);
@@ -84,36 +98,14 @@ dmn_held_kb(const struct xb_daemon *d)
     uint64_t sum = 0;
 
     TAILQ_FOREACH(h, &d->holds, entry)
-    sum += h->kb;
+        sum += h->kb;
     return sum;
 }
 
 void
 dmn_apply_rules(struct xb_daemon *d, struct dom *dom)
 {
-    struct cfg_domset set;
-    uint64_t maxmem = dom->maxmem_kb ? dom->maxmem_kb : dom->actual_kb;
-
-    cfg_resolve(d->cfg, dom->name, (int)dom->domid, &set);
-    dom->max_kb = set.max_kb ? set.max_kb : maxmem;
-    if (dom->set_max_kb)
-        dom->max_kb = dom->set_max_kb;
-    /* libxl refuses targets above static-max. */
-    if (dom->maxmem_kb && dom->max_kb > dom->maxmem_kb)
-        dom->max_kb = dom->maxmem_kb;
-    dom->min_kb = set.min_kb ? set.min_kb
-                             : dom_default_min(maxmem, d->cfg->min_floor_kb);
-    if (dom->set_min_kb)
-        dom->min_kb = dom->set_min_kb;
-    if (dom->min_kb > dom->max_kb)
-        dom->min_kb = dom->max_kb;
-    dom->weight = dom->set_weight ? dom->set_weight
-                                  : (set.weight ? set.weight : 100);
-    dom->excluded = set.exclude == 1;
-    if (dom->set_exclude >= 0)
-        dom->excluded = dom->set_exclude;
-    if (dom->is_dom0 && !d->cfg->manage_dom0)
-        dom->excluded = 1;
+    dom_apply_rules(dom, d->cfg);
 }
 
 static void
@@ -132,21 +124,16 @@ read_record(struct xb_daemon *d, struct dom *dom, uint64_t now)
         dmn_schedule(d);
         return;
     }
-    /* An oversized value is handed over truncated; the parser rejects it
-     * by its length without reading past the buffer. */
-    if ((size_t)len > sizeof(buf)) {
-        dom->rejected++;
-        snprintf(dom->last_reject, sizeof(dom->last_reject),
-                 "record is %d bytes, over the cap", len);
-        dom->last_reject_ms = now;
-        return;
-    }
+    /* An oversized value is handed over truncated, with its full length:
+     * dom_intake() rejects it by that length alone (counted, logged and
+     * sent to monitors like any other rejection) without reading past
+     * the buffer. */
     if (dom_intake(dom, buf, (size_t)len, now))
         dmn_schedule(d);
     else
-        dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "reject", "domid",
-                              (json_int_t)dom->domid, "reason",
-                              dom->last_reject));
+        dmn_emit(d,
+                 json_pack("{s:s, s:i, s:s}", "event", "reject", "domid",
+                           (json_int_t)dom->domid, "reason", dom->last_reject));
 }
 
 static void
@@ -178,6 +165,8 @@ on_connection(void *arg, int up)
     struct xb_daemon *d = arg;
 
     d->xs_up = up;
+    if (up)
+        dmn_guest_forget(d); /* a new xenstored may have lost our keys */
     dmn_emit(d, json_pack("{s:s, s:s}", "event", "xenstore", "state",
                           up ? "ok" : "lost"));
 }
@@ -209,8 +198,7 @@ rescan(struct xb_daemon *d, int full)
             dom = domtab_add(&d->doms, v[i].domid);
             if (d->hv->domname(d->hvp, dom->domid, dom->name,
                                sizeof(dom->name)) < 0)
-                snprintf(dom->name, sizeof(dom->name), "domain-%u",
-                         dom->domid);
+                snprintf(dom->name, sizeof(dom->name), "domain-%u", dom->domid);
             dom->actual_kb = v[i].actual_kb;
             /* Carry on from the target in force: a restarted daemon
              * rebuilds its view from the hypervisor and xenstore. */
@@ -224,8 +212,7 @@ rescan(struct xb_daemon *d, int full)
                 log_warn("watching domain %u", dom->domid);
             log_info("domain %u (%s) found: actual %llu KiB, target %llu "
                      "KiB, range [%llu, %llu] KiB%s",
-                     dom->domid, dom->name,
-                     (unsigned long long)dom->actual_kb,
+                     dom->domid, dom->name, (unsigned long long)dom->actual_kb,
                      (unsigned long long)dom->target_kb,
                      (unsigned long long)dom->min_kb,
                      (unsigned long long)dom->max_kb,
@@ -252,9 +239,9 @@ rescan(struct xb_daemon *d, int full)
             continue;
         }
         log_info("domain %u (%s) is gone", dom->domid, dom->name);
-        dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "domain-gone",
-                              "domid", (json_int_t)dom->domid, "name",
-                              dom->name));
+        dmn_emit(d,
+                 json_pack("{s:s, s:i, s:s}", "event", "domain-gone", "domid",
+                           (json_int_t)dom->domid, "name", dom->name));
         d->hv->unwatch(d->hvp, dom->domid);
         domtab_remove(&d->doms, dom->domid);
     }
@@ -265,23 +252,43 @@ rescan(struct xb_daemon *d, int full)
 
 static void
 apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
-      uint64_t now)
+      uint64_t now, uint64_t trigger_ms)
 {
     uint64_t old = dom->target_kb;
+    unsigned long long dropped = 0;
+    char msg[256];
 
     if (d->hv->set_target(d->hvp, dom->domid, b->new_target_kb) < 0) {
         dom->set_fail++;
-        log_warn("domain %u (%s): setting target %llu KiB", dom->domid,
-                 dom->name, (unsigned long long)b->new_target_kb);
+        /* Retried every tick while the backend refuses: not every time
+         * in the log. */
+        if (dom->fail_rl.burst == 0)
+            xb_ratelimit_init(&dom->fail_rl, FAIL_LOG_BURST,
+                              FAIL_LOG_INTERVAL_MS);
+        if (xb_ratelimit_ok(&dom->fail_rl, now, &dropped))
+            log_warn("domain %u (%s): setting target %llu KiB%s", dom->domid,
+                     dom->name, (unsigned long long)b->new_target_kb,
+                     dropped ? " (earlier failures not logged)" : "");
         d->need_rescan = 1; /* it may be gone */
         return;
     }
     d->target_writes++;
     dom_target_changed(dom, b->new_target_kb, now);
-    log_info("domain %u (%s): target %llu -> %llu KiB (%s; %s)", dom->domid,
+    met_decision(d->met, b->why, dmn_now_ms() - trigger_ms);
+    snprintf(msg, sizeof(msg),
+             "domain %u (%s): target %llu -> %llu KiB (%s; %s)", dom->domid,
              dom->name, (unsigned long long)old,
              (unsigned long long)b->new_target_kb, bal_why_name(b->why),
              dom->reason);
+    if (dom->decision_rl.burst == 0)
+        xb_ratelimit_init(&dom->decision_rl, DECISION_LOG_BURST,
+                          DECISION_LOG_INTERVAL_MS);
+    if (!xb_ratelimit_ok(&dom->decision_rl, now, &dropped))
+        log_debug("%s", msg);
+    else if (dropped > 0)
+        log_info("%s [%llu earlier changes not logged]", msg, dropped);
+    else
+        log_info("%s", msg);
     dmn_emit(d, json_pack("{s:s, s:i, s:s, s:I, s:I, s:s, s:s}", "event",
                           "target", "domid", (json_int_t)dom->domid, "name",
                           dom->name, "old_kb", (json_int_t)old, "new_kb",
@@ -293,7 +300,7 @@ static void
 rebalance(struct xb_daemon *d)
 {
     struct bal_dom *bd;
-    uint64_t now = dmn_now_ms();
+    uint64_t now = dmn_now_ms(), trigger;
     unsigned n;
     char *cause = NULL;
 
@@ -310,14 +317,16 @@ rebalance(struct xb_daemon *d)
     n = d->doms.n;
     bd = xb_calloc(n, sizeof(*bd));
     d->rebalances++;
-    if (decide(&d->doms, d->cfg, &d->phys, dmn_held_kb(d), d->paused, now,
-               bd, &d->last_bal, &cause) < 0) {
+    if (decide(&d->doms, d->cfg, &d->phys, dmn_held_kb(d), d->paused, now, bd,
+               &d->last_bal, &cause) < 0) {
         /* A broken invariant: refuse the whole plan, say so loudly. */
         log_warnx("BUG: balancer plan refused: %s", cause);
         free(cause);
         free(bd);
         return;
     }
+    trigger = d->trigger_ms != 0 ? d->trigger_ms : now;
+    d->trigger_ms = 0;
     /* Shrinks first, so the memory they free is on its way first. */
     for (int pass = 0; pass < 2; pass++)
         for (unsigned i = 0; i < n; i++) {
@@ -326,9 +335,10 @@ rebalance(struct xb_daemon *d)
             if (b->new_target_kb == b->target_kb ||
                 (pass == 0) != (b->new_target_kb < b->target_kb))
                 continue;
-            apply(d, d->doms.v[i], b, now);
+            apply(d, d->doms.v[i], b, now, trigger);
         }
     free(bd);
+    dmn_guest_publish(d, now);
 }
 
 static void
@@ -336,8 +346,7 @@ expire_holds(struct xb_daemon *d, uint64_t now)
 {
     struct hold *h, *tmp;
 
-    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp)
-    {
+    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp) {
         if (h->expires_ms == 0 || now < h->expires_ms)
             continue;
         log_info("reservation %u of %llu KiB expired", h->id,
@@ -356,6 +365,43 @@ on_settle(evutil_socket_t fd, short what, void *arg)
     (void)what;
     d->settle_armed = 0;
     rebalance(d);
+}
+
+/* Says what a state change means and, when it is bad, what to check. */
+static void
+log_state_change(const struct dom *dom, enum dom_state before, uint64_t now)
+{
+    unsigned long long actual = dom->actual_kb, target = dom->target_kb;
+
+    switch (dom->state) {
+    case DOM_STUCK:
+        log_warnx("domain %u (%s) is stuck: actual %llu KiB, target %llu "
+                  "KiB; its unmet change is not counted on.  Check the "
+                  "guest's balloon driver (loaded? errors in its dmesg?)",
+                  dom->domid, dom->name, actual, target);
+        break;
+    case DOM_UNCOOPERATIVE:
+        log_warnx("domain %u (%s) is uncooperative: actual %llu KiB, "
+                  "target %llu KiB; it is held where it is until it moves.  "
+                  "Check the guest's balloon driver and its kernel log",
+                  dom->domid, dom->name, actual, target);
+        break;
+    case DOM_STALE:
+        log_warnx("domain %u (%s): no agent record for %llu s; its memory "
+                  "is held, never shrunk.  Check xenballoon-agent in the "
+                  "guest",
+                  dom->domid, dom->name,
+                  (unsigned long long)((now - dom->last_record_ms) / 1000));
+        break;
+    case DOM_MANAGED:
+        if (before == DOM_STUCK || before == DOM_UNCOOPERATIVE ||
+            before == DOM_STALE)
+            log_info("domain %u (%s) is managed again (was %s)", dom->domid,
+                     dom->name, dom_state_name(before));
+        break;
+    default:
+        break;
+    }
 }
 
 static void
@@ -377,13 +423,10 @@ on_tick(evutil_socket_t fd, short what, void *arg)
         if (dom->read_pending && dom_may_read(dom, &lim, now))
             read_record(d, dom, now);
         dom_update_state(dom, &lim, now);
+        if (dom->state != before)
+            log_state_change(dom, before, now);
         if (dom->state != before &&
             (dom->state == DOM_STUCK || dom->state == DOM_UNCOOPERATIVE)) {
-            log_warnx("domain %u (%s) is %s: actual %llu KiB, target %llu "
-                      "KiB; its unmet change is not counted on",
-                      dom->domid, dom->name, dom_state_name(dom->state),
-                      (unsigned long long)dom->actual_kb,
-                      (unsigned long long)dom->target_kb);
             dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event",
                                   dom_state_name(dom->state), "domid",
                                   (json_int_t)dom->domid, "name", dom->name));
@@ -416,16 +459,15 @@ dump_state(struct xb_daemon *d)
     for (unsigned i = 0; i < d->doms.n; i++) {
         const struct dom *dom = d->doms.v[i];
 
-        log_info("  %u %s: %s actual %llu target %llu need %llu range "
-                 "[%llu, %llu] records %llu/%llu rejected",
-                 dom->domid, dom->name, dom_state_name(dom->state),
-                 (unsigned long long)dom->actual_kb,
-                 (unsigned long long)dom->target_kb,
-                 (unsigned long long)dom->need_kb,
-                 (unsigned long long)dom->min_kb,
-                 (unsigned long long)dom->max_kb,
-                 (unsigned long long)dom->accepted,
-                 (unsigned long long)dom->rejected);
+        log_info(
+            "  %u %s: %s actual %llu target %llu need %llu range "
+            "[%llu, %llu] records %llu/%llu rejected",
+            dom->domid, dom->name, dom_state_name(dom->state),
+            (unsigned long long)dom->actual_kb,
+            (unsigned long long)dom->target_kb,
+            (unsigned long long)dom->need_kb, (unsigned long long)dom->min_kb,
+            (unsigned long long)dom->max_kb, (unsigned long long)dom->accepted,
+            (unsigned long long)dom->rejected);
     }
 }
 
@@ -444,8 +486,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
         break;
     case SIGHUP:
         if (dmn_reload(d, &cause) < 0) {
-            log_warnx("reload refused, keeping the running config:\n%s",
-                      cause);
+            log_warnx("reload refused, keeping the running config:\n%s", cause);
             free(cause);
         }
         break;
@@ -458,7 +499,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 static void
 set_timer(struct event *ev, uint64_t ms)
 {
-    struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+    struct timeval tv = { (time_t)(ms / 1000),
+                          (suseconds_t)(ms % 1000) * 1000 };
 
     evtimer_del(ev);
     event_add(ev, &tv);
@@ -471,7 +513,7 @@ dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg)
 
     d->cfg = cfg;
     log_set_level(cfg->log_level);
-    domtab_set_history(&d->doms, cfg->policy->pol->history);
+    domtab_set_history(&d->doms, met_history(cfg->policy->pol->history));
     for (unsigned i = 0; i < d->doms.n; i++)
         dmn_apply_rules(d, d->doms.v[i]);
     if (old != NULL) {
@@ -482,6 +524,10 @@ dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg)
         if (strcmp(old->socket_path, cfg->socket_path) != 0 ||
             old->backend != cfg->backend)
             log_warnx("socket and backend changes take effect on restart");
+        if ((old->metrics_listen == NULL) != (cfg->metrics_listen == NULL) ||
+            (old->metrics_listen != NULL &&
+             strcmp(old->metrics_listen, cfg->metrics_listen) != 0))
+            log_warnx("metrics_listen changes take effect on restart");
         cfg_free(old);
     }
     dmn_schedule(d);
@@ -493,18 +539,37 @@ usage(void)
     fprintf(stderr, "usage: xenballoon-ctl daemon [-fnv] [-c file]\n");
 }
 
+/* The endpoint is optional: without it, balancing goes on regardless. */
+static void
+start_metrics(struct xb_daemon *d)
+{
+    char *cause = NULL;
+
+    if (d->cfg->metrics_listen == NULL)
+        return;
+    if (met_listen(d->met, d->base, d, d->cfg->metrics_listen, &cause) < 0) {
+        log_warnx("metrics endpoint off: %s; balancing goes on.  Choose "
+                  "another metrics_listen port or free this one",
+                  cause);
+        free(cause);
+        return;
+    }
+    log_info("metrics: listening on %s (port %u), path /metrics",
+             d->cfg->metrics_listen, met_port(d->met));
+}
+
 static int
 daemon_create(struct xb_daemon *d, struct xb_config *cfg, char **cause)
 {
     static const int sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
-    struct hv_hooks hooks = { on_domains_changed, on_record, on_connection,
-                              d };
+    struct hv_hooks hooks = { on_domains_changed, on_record, on_connection, d };
 
     TAILQ_INIT(&d->holds);
     TAILQ_INIT(&d->monitors);
     d->next_hold = 1;
     d->start_ms = dmn_now_ms();
     d->xs_up = 1;
+    d->met = met_create();
     domtab_init(&d->doms, cfg->policy->pol->history);
     d->base = event_base_new();
     if (d->base == NULL) {
@@ -531,6 +596,7 @@ daemon_create(struct xb_daemon *d, struct xb_config *cfg, char **cause)
                                   cfg->socket_group, cause);
     if (d->server == NULL)
         return -1;
+    start_metrics(d);
     set_timer(d->ev_tick, cfg->tick_ms);
     set_timer(d->ev_health, cfg->health_ms);
     return 0;
@@ -544,9 +610,11 @@ daemon_destroy(struct xb_daemon *d)
 
     if (d->server != NULL)
         ctl_server_destroy(d->server);
+    met_destroy(d->met);
     if (d->hvp != NULL)
         d->hv->close(d->hvp);
     domtab_dispose(&d->doms);
+    dmn_guest_dispose(d);
     while ((h = TAILQ_FIRST(&d->holds)) != NULL) {
         TAILQ_REMOVE(&d->holds, h, entry);
         free(h);

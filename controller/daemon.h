@@ -21,11 +21,20 @@ struct xb_daemon;
  *  "xenstore": "ok"|"lost",
  *  "domains": [ {"domid","name","actual_kb","target_kb","need_kb",
  *                "min_kb","max_kb","weight","state","reason",
- *                "record_age_ms" (null if never)} ... ] }   sorted by domid
+ *                "record_age_ms" (null if never),
+ *                "pressure" (PSI some stall, ms per second),
+ *                "swapin_rate" (pages per second)} ... ] }   sorted by domid
  * state is one of: managed, no-agent, stale, stuck, uncooperative,
- * excluded.
+ * excluded.  pressure and swapin_rate are null when unknown (no agent,
+ * stale, fewer than two records, a kernel without PSI); see metrics.h.
  */
 json_t *dmn_status(struct xb_daemon *d);
+/* What the metrics endpoint exports: dmn_status plus "version",
+ * "uptime_ms", "rebalances", and per domain "swapout_rate", "psi_some_us",
+ * "pswpin", "pswpout" (the latest record's counters, null if unknown),
+ * "records_accepted", "records_rejected", "records_throttled",
+ * "target_failures", "stuck", "uncooperative", "excluded". */
+json_t *dmn_metrics(struct xb_daemon *d);
 /* [ {"domid","name","target_kb","actual_kb"} ... ] */
 json_t *dmn_targets(struct xb_daemon *d);
 /* Everything about one domain (name or domid): status fields plus

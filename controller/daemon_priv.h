@@ -16,6 +16,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "domain.h"
+#include "guestview.h"
 #include "hv.h"
 
 struct hold {
@@ -34,6 +35,23 @@ struct monitor {
 TAILQ_HEAD(monitors, monitor);
 
 struct ctl_server;
+
+/* What one guest was last told under memory/xenballoon/ (dmn_guest.c). */
+struct gpub {
+    uint32_t domid;
+    uint64_t hb, pub_ms; /* heartbeat sequence, when last written */
+    int have;            /* `last` was written */
+    struct xb_gstatus last;
+    char tune[XB_GSTATUS_MAX + 1]; /* settings line written, "" if none */
+    uint64_t inflated_ms;          /* inflated since, 0: not inflated */
+    struct xb_ratelimit infl_rl, swap_rl;
+};
+struct gpubs {
+    struct gpub *v;
+    unsigned n;
+    struct gst_host host; /* as of the latest rebalance */
+    struct xb_ratelimit host_rl;
+};
 
 struct xb_daemon {
     struct event_base *base;
@@ -54,10 +72,13 @@ struct xb_daemon {
     struct hv_physinfo phys;
     struct bal_result last_bal;
     uint64_t rebalances, target_writes;
+    uint64_t trigger_ms;    /* first event awaiting a rebalance, 0: none */
+    struct xb_metrics *met; /* decision counters, the metrics endpoint */
 
     struct holds holds;
     unsigned next_hold;
     struct monitors monitors;
+    struct gpubs gpub;
 };
 
 uint64_t dmn_now_ms(void);
@@ -71,5 +92,16 @@ uint64_t dmn_held_kb(const struct xb_daemon *d);
 /* Swaps in a validated config (takes ownership); the old one is freed. */
 void dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg);
 json_t *dmn_dom_json(const struct xb_daemon *d, const struct dom *dom);
+
+/*
+ * The guests' view (dmn_guest.c): after a rebalance, publishes each
+ * guest's status on change or when its heartbeat is due, its agent
+ * settings on change, and warns (rate-limited) past the survey
+ * thresholds.  dmn_guest_forget() makes everything go out again (after a
+ * xenstore reconnect or a reload).
+ */
+void dmn_guest_publish(struct xb_daemon *d, uint64_t now);
+void dmn_guest_forget(struct xb_daemon *d);
+void dmn_guest_dispose(struct xb_daemon *d);
 
 #endif

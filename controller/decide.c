@@ -19,7 +19,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
     struct xb_pol_dom *pd;
     struct xb_pol_want *want;
     struct bal_params bp;
-    unsigned n = t->n, np = 0;
+    unsigned n = t->n, np = 0, nh;
     int rc;
 
     pd = xb_calloc(n, sizeof(*pd));
@@ -37,8 +37,12 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].min_kb = dom->min_kb;
         pd[np].max_kb = dom->max_kb;
         pd[np].weight = dom->weight;
-        pd[np].hist = dom->hist;
-        pd[np].nhist = dom->nhist;
+        /* The policy sees the history it asked for; the daemon may keep
+         * more for its own rates (metrics.h). */
+        nh = dom->nhist < cfg->policy->pol->history ? dom->nhist
+                                                    : cfg->policy->pol->history;
+        pd[np].hist = dom->hist + (dom->nhist - nh);
+        pd[np].nhist = nh;
         pd[np].stale = dom->state == DOM_STALE;
         np++;
     }

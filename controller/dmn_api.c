@@ -11,6 +11,7 @@
 
 #include "daemon_main.h"
 #include "daemon_priv.h"
+#include "metrics.h"
 #include "registry.h"
 #include "xmalloc.h"
 
@@ -20,13 +21,30 @@ kb(uint64_t v)
     return json_integer((json_int_t)v);
 }
 
+/* The agent-history rates (metrics.h); unknown, or stale data, is null. */
+static void
+dmn_rates_json(const struct xb_daemon *d, const struct dom *dom, uint64_t now,
+               json_t *o, int all)
+{
+    struct met_rates r;
+    int fresh = dom->nhist > 0 && now - dom->last_record_ms <= d->cfg->stale_ms;
+
+    met_rates(dom->hist, fresh ? dom->nhist : 0, MET_RATE_WINDOW_MS, &r);
+    json_object_set_new(o, "pressure",
+                        r.has_pressure ? json_real(r.pressure) : json_null());
+    json_object_set_new(o, "swapin_rate",
+                        r.has_swapin ? json_real(r.swapin) : json_null());
+    if (all)
+        json_object_set_new(o, "swapout_rate",
+                            r.has_swapout ? json_real(r.swapout) : json_null());
+}
+
 json_t *
 dmn_dom_json(const struct xb_daemon *d, const struct dom *dom)
 {
     json_t *o = json_object();
     uint64_t now = dmn_now_ms();
 
-    (void)d;
     json_object_set_new(o, "domid", json_integer(dom->domid));
     json_object_set_new(o, "name", json_string(dom->name));
     json_object_set_new(o, "actual_kb", kb(dom->actual_kb));
@@ -40,12 +58,14 @@ dmn_dom_json(const struct xb_daemon *d, const struct dom *dom)
     json_object_set_new(o, "record_age_ms",
                         dom->nhist ? kb(now - dom->last_record_ms)
                                    : json_null());
+    dmn_rates_json(d, dom, now, o, 0);
     return o;
 }
 
 json_t *
 dmn_status(struct xb_daemon *d)
 {
+    struct gst_host gh;
     json_t *doms = json_array(), *host;
     uint64_t promised = 0;
 
@@ -61,10 +81,57 @@ dmn_status(struct xb_daemon *d)
                      "reserve_kb", kb(d->cfg->reserve_kb), "promised_kb",
                      kb(promised), "held_kb", kb(dmn_held_kb(d)),
                      "available_kb", kb(d->last_bal.available_kb));
+    /* The guests' view of the host (guestview.h), as they are told it. */
+    gst_host_build(&d->doms, d->phys.total_kb, d->phys.free_kb,
+                   d->last_bal.available_kb, d->cfg, &gh);
+    json_object_set_new(host, "overcommit_max",
+                        json_real(gh.ocmax_pct / 100.0));
+    json_object_set_new(host, "overcommit_target",
+                        json_real(gh.octgt_pct / 100.0));
+    json_object_set_new(host, "pressure",
+                        json_string(xb_glevel_name(gh.level)));
     return json_pack("{s:o, s:s, s:s, s:b, s:s, s:o}", "host", host, "policy",
                      d->cfg->policy->pol->name, "backend", d->hv->name,
-                     "paused", d->paused, "xenstore",
-                     d->xs_up ? "ok" : "lost", "domains", doms);
+                     "paused", d->paused, "xenstore", d->xs_up ? "ok" : "lost",
+                     "domains", doms);
+}
+
+/* The latest record's counter f, or null. */
+static json_t *
+dmn_counter(const struct dom *dom, enum xb_field f)
+{
+    const struct xb_pol_sample *s = dom_latest(dom);
+
+    return s != NULL && xb_record_has(&s->rec, f) ? kb(s->rec.v[f])
+                                                  : json_null();
+}
+
+json_t *
+dmn_metrics(struct xb_daemon *d)
+{
+    json_t *o = dmn_status(d), *doms = json_object_get(o, "domains");
+    uint64_t now = dmn_now_ms();
+
+    json_object_set_new(o, "version", json_string(XB_VERSION));
+    json_object_set_new(o, "uptime_ms", kb(now - d->start_ms));
+    json_object_set_new(o, "rebalances", kb(d->rebalances));
+    for (unsigned i = 0; i < d->doms.n; i++) {
+        const struct dom *dom = d->doms.v[i];
+        json_t *e = json_array_get(doms, i);
+
+        dmn_rates_json(d, dom, now, e, 1);
+        json_object_set_new(e, "psi_some_us", dmn_counter(dom, XB_F_PSI_SOME));
+        json_object_set_new(e, "pswpin", dmn_counter(dom, XB_F_PSWPIN));
+        json_object_set_new(e, "pswpout", dmn_counter(dom, XB_F_PSWPOUT));
+        json_object_set_new(e, "records_accepted", kb(dom->accepted));
+        json_object_set_new(e, "records_rejected", kb(dom->rejected));
+        json_object_set_new(e, "records_throttled", kb(dom->throttled));
+        json_object_set_new(e, "target_failures", kb(dom->set_fail));
+        json_object_set_new(e, "stuck", json_boolean(dom->stuck));
+        json_object_set_new(e, "uncooperative", json_boolean(dom->uncoop));
+        json_object_set_new(e, "excluded", json_boolean(dom->excluded));
+    }
+    return o;
 }
 
 json_t *
@@ -77,9 +144,8 @@ dmn_targets(struct xb_daemon *d)
 
         json_array_append_new(
             a, json_pack("{s:i, s:s, s:o, s:o}", "domid",
-                         (json_int_t)dom->domid, "name", dom->name,
-                         "target_kb", kb(dom->target_kb), "actual_kb",
-                         kb(dom->actual_kb)));
+                         (json_int_t)dom->domid, "name", dom->name, "target_kb",
+                         kb(dom->target_kb), "actual_kb", kb(dom->actual_kb)));
     }
     return a;
 }
@@ -153,8 +219,9 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
             uint64_t hi = strcmp(key, "max") == 0 ? x : dom->max_kb;
 
             if (dom->maxmem_kb && x > dom->maxmem_kb)
-                xb_set_cause(cause, "%s %s is above the domain's static-max "
-                                    "of %llu KiB",
+                xb_set_cause(cause,
+                             "%s %s is above the domain's static-max "
+                             "of %llu KiB",
                              key, value, (unsigned long long)dom->maxmem_kb);
             else if (lo > hi)
                 xb_set_cause(cause, "min would exceed max");
@@ -229,7 +296,7 @@ dmn_policy_set(struct xb_daemon *d, const char *name, json_t *params,
     d->cfg->policy_name = xb_strdup(name);
     json_decref(d->cfg->policy_params);
     d->cfg->policy_params = params ? json_deep_copy(params) : NULL;
-    domtab_set_history(&d->doms, pi->pol->history);
+    domtab_set_history(&d->doms, met_history(pi->pol->history));
     log_info("policy switched to %s by the operator", name);
     dmn_emit(d, json_pack("{s:s, s:s}", "event", "policy", "name", name));
     dmn_schedule(d);
@@ -240,8 +307,7 @@ int
 dmn_pause(struct xb_daemon *d, int paused)
 {
     if (d->paused != paused)
-        log_info("balancing %s by the operator",
-                 paused ? "paused" : "resumed");
+        log_info("balancing %s by the operator", paused ? "paused" : "resumed");
     d->paused = paused;
     dmn_schedule(d);
     return 0;
@@ -272,14 +338,14 @@ dmn_reload(struct xb_daemon *d, char **cause)
 }
 
 json_t *
-dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs,
-            char **cause)
+dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs, char **cause)
 {
     struct hold *h;
 
     if (size_kb == 0 || size_kb > d->phys.total_kb) {
-        xb_set_cause(cause, "size must be between 1 KiB and the host's "
-                            "%llu KiB",
+        xb_set_cause(cause,
+                     "size must be between 1 KiB and the host's "
+                     "%llu KiB",
                      (unsigned long long)d->phys.total_kb);
         return NULL;
     }
@@ -302,8 +368,7 @@ dmn_release(struct xb_daemon *d, unsigned id, char **cause)
     struct hold *h, *tmp;
     int found = 0;
 
-    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp)
-    {
+    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp) {
         if (id != 0 && h->id != id)
             continue;
         TAILQ_REMOVE(&d->holds, h, entry);
@@ -321,8 +386,8 @@ dmn_release(struct xb_daemon *d, unsigned id, char **cause)
 json_t *
 dmn_version(struct xb_daemon *d)
 {
-    return json_pack("{s:s, s:i, s:s, s:o}", "version", XB_VERSION,
-                     "protocol", 1, "backend", d->hv->name, "uptime_ms",
+    return json_pack("{s:s, s:i, s:s, s:o}", "version", XB_VERSION, "protocol",
+                     1, "backend", d->hv->name, "uptime_ms",
                      kb(dmn_now_ms() - d->start_ms));
 }
 
@@ -341,8 +406,7 @@ dmn_monitor_remove(struct xb_daemon *d, dmn_monitor_cb cb, void *arg)
 {
     struct monitor *m, *tmp;
 
-    TAILQ_FOREACH_SAFE(m, &d->monitors, entry, tmp)
-    {
+    TAILQ_FOREACH_SAFE(m, &d->monitors, entry, tmp) {
         if (m->cb == cb && m->arg == arg) {
             TAILQ_REMOVE(&d->monitors, m, entry);
             free(m);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "domain.h"
 #include "xmalloc.h"
 
@@ -313,4 +314,32 @@ dom_default_min(uint64_t maxmem_kb, uint64_t floor_kb)
     if (maxmem_kb != 0 && min_kb > maxmem_kb)
         min_kb = maxmem_kb;
     return min_kb;
+}
+
+void
+dom_apply_rules(struct dom *dom, const struct xb_config *cfg)
+{
+    struct cfg_domset set;
+    uint64_t maxmem = dom->maxmem_kb ? dom->maxmem_kb : dom->actual_kb;
+
+    cfg_resolve(cfg, dom->name, (int)dom->domid, &set);
+    dom->max_kb = set.max_kb ? set.max_kb : maxmem;
+    if (dom->set_max_kb)
+        dom->max_kb = dom->set_max_kb;
+    /* libxl refuses targets above static-max. */
+    if (dom->maxmem_kb && dom->max_kb > dom->maxmem_kb)
+        dom->max_kb = dom->maxmem_kb;
+    dom->min_kb =
+        set.min_kb ? set.min_kb : dom_default_min(maxmem, cfg->min_floor_kb);
+    if (dom->set_min_kb)
+        dom->min_kb = dom->set_min_kb;
+    if (dom->min_kb > dom->max_kb)
+        dom->min_kb = dom->max_kb;
+    dom->weight =
+        dom->set_weight ? dom->set_weight : (set.weight ? set.weight : 100);
+    dom->excluded = set.exclude == 1;
+    if (dom->set_exclude >= 0)
+        dom->excluded = dom->set_exclude;
+    if (dom->is_dom0 && !cfg->manage_dom0)
+        dom->excluded = 1;
 }

@@ -56,6 +56,8 @@ struct dom {
     uint64_t tokens_ms;
     int read_pending; /* a record event arrived while throttled */
     struct xb_ratelimit log_rl;
+    struct xb_ratelimit decision_rl; /* target-change log; daemon.c inits */
+    struct xb_ratelimit fail_rl;     /* refused-target log; daemon.c inits */
 
     /* Progress toward target. */
     uint64_t progress_ref_kb, progress_ms;
@@ -94,8 +96,7 @@ void domtab_set_history(struct domtab *t, unsigned cap);
  * Returns 1 accepted, 0 rejected.
  */
 int dom_may_read(struct dom *d, const struct dom_limits *lim, uint64_t now);
-int dom_intake(struct dom *d, const char *untrusted, size_t len,
-               uint64_t now);
+int dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now);
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
 const struct xb_pol_sample *dom_latest(const struct dom *d);
@@ -105,6 +106,14 @@ void dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now);
 void dom_update_state(struct dom *d, const struct dom_limits *lim,
                       uint64_t now);
 const char *dom_state_name(enum dom_state s);
+
+struct xb_config;
+/*
+ * Resolves a domain's min, max, weight and exclusion from the config's
+ * rules, its static-max, the default floor and the operator's `set`
+ * overrides.  dom0 is excluded unless the config manages it.
+ */
+void dom_apply_rules(struct dom *d, const struct xb_config *cfg);
 
 /*
  * The default floor for a domain of static-max `maxmem_kb`: Linux's old

@@ -31,9 +31,9 @@ struct hv_dominfo {
 
 /* Callbacks into the daemon; called from the event loop. */
 struct hv_hooks {
-    void (*domains_changed)(void *arg);         /* rescan and diff */
+    void (*domains_changed)(void *arg); /* rescan and diff */
     void (*record_changed)(void *arg, uint32_t domid);
-    void (*connection)(void *arg, int up);      /* xenstore lost/back */
+    void (*connection)(void *arg, int up); /* xenstore lost/back */
     void *arg;
 };
 
@@ -62,6 +62,13 @@ struct hv_ops {
     void (*unwatch)(void *priv, uint32_t domid);
     /* Periodic health check: 0 healthy, -1 lost (and reconnecting). */
     int (*check)(void *priv);
+    /*
+     * Writes `value` to the guest-readable, dom0-owned key
+     * /local/domain/<domid>/memory/xenballoon/<key> (common/gstatus.h).
+     * 0, or -1 with errno.
+     */
+    int (*publish_status)(void *priv, uint32_t domid, const char *key,
+                          const char *value);
 };
 
 extern const struct hv_ops hv_xen_ops;

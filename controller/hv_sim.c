@@ -14,7 +14,18 @@
  * Test hooks: a file named by XB_SIM_INJECT, if present when the model
  * steps, is read as lines "DOMID RAW-RECORD..." and each raw record is
  * published for that domain in place of the model's, so tests can play a
- * hostile guest through the real intake path.
+ * hostile guest through the real intake path.  Fault hooks (XB_SIM_FAULTS:
+ * refused targets, vanishing and new domains, balloon drivers changing,
+ * xenstore lost and back, watch floods) are described above
+ * sim_faults_step().
+ *
+ * Benchmark hooks: XB_SIM_COPIES=N (1-64) adds every configured guest N
+ * times (copy k > 0 named NAME.k), for hosts larger than the config's
+ * domain limit allows.  With XB_SIM_LATENCY set to a file, each target the
+ * daemon issues appends a line "DOMID MICROSECONDS": the time since that
+ * domain's latest record was delivered to the daemon (its watch fired),
+ * when no target was issued for it since.  That is the whole decision
+ * path: intake, coalescing delay, rescan, decide(), apply.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,15 +43,31 @@
 
 /* How often the model advances, ms: finer than any rate we care about. */
 #define SIM_STEP_MS 100
+/* XB_SIM_COPIES at most: 64 x the config's 256 guests. */
+#define SIM_COPIES_MAX 64
 
 struct hv_sim {
     struct sim_host host;
     struct hv_hooks hooks;
     struct event *timer;
     uint64_t last_ms;
-    char **records; /* latest raw record per domid (NULL: none) */
+    char **records;   /* latest raw record per domid (NULL: none) */
+    uint64_t *rec_us; /* when it was delivered, 0 once acted upon */
     unsigned nrecords;
+    FILE *latency;             /* XB_SIM_LATENCY, or NULL */
+    struct sim_faults *faults; /* XB_SIM_FAULTS state, or NULL */
 };
+
+static int sim_xs_down(const struct hv_sim *s);
+
+static uint64_t
+mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
 
 static uint64_t
 mono_ms(void)
@@ -55,15 +82,20 @@ static void
 sim_store(struct hv_sim *s, uint32_t domid, const char *raw)
 {
     if (domid >= s->nrecords) {
-        s->records = xb_reallocarray(s->records, domid + 1,
-                                     sizeof(*s->records));
+        s->records =
+            xb_reallocarray(s->records, domid + 1, sizeof(*s->records));
         memset(s->records + s->nrecords, 0,
                (domid + 1 - s->nrecords) * sizeof(*s->records));
+        s->rec_us = xb_reallocarray(s->rec_us, domid + 1, sizeof(*s->rec_us));
+        memset(s->rec_us + s->nrecords, 0,
+               (domid + 1 - s->nrecords) * sizeof(*s->rec_us));
         s->nrecords = domid + 1;
     }
     free(s->records[domid]);
     s->records[domid] = raw == NULL ? NULL : xb_strdup(raw);
-    s->hooks.record_changed(s->hooks.arg, domid);
+    s->rec_us[domid] = mono_us();
+    if (!sim_xs_down(s)) /* a lost connection delivers no watch */
+        s->hooks.record_changed(s->hooks.arg, domid);
 }
 
 static void
@@ -99,8 +131,8 @@ sim_save(struct hv_sim *s)
     char tmp[4096];
     FILE *f;
 
-    if (path == NULL || snprintf(tmp, sizeof(tmp), "%s.tmp", path) >=
-                            (int)sizeof(tmp))
+    if (path == NULL ||
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
         return;
     if ((f = fopen(tmp, "w")) == NULL)
         return;
@@ -134,6 +166,250 @@ sim_restore(struct hv_sim *s)
     fclose(f);
 }
 
+/*
+ * Fault hooks (tests/hardening): a file named by XB_SIM_FAULTS, if present
+ * when the model steps, is read as commands, one a line, and removed:
+ *   refuse DOMID        setting DOMID's target fails (EPERM) ...
+ *   accept DOMID        ... until this
+ *   destroy DOMID       the domain is gone now (as on @releaseDomain)
+ *   vanish DOMID        it goes when its target is next set: between the
+ *                       daemon's plan and its apply (that set fails ENOENT)
+ *   create NAME MEM MAXMEM   a new guest with an agent (sizes: K/M/G, KiB
+ *                       without a suffix), if it fits in host free
+ *   driver DOMID NAME   its balloon driver becomes NAME (simmodel.h)
+ *   agent DOMID 0|1     its own agent stops (or resumes) publishing, so
+ *                       that XB_SIM_INJECT records are all it says
+ *   xs-drop SECONDS     the xenstore connection is lost for that long: no
+ *                       watch events, reads and sets fail, check() reports
+ *                       it until it is back (then, as hv_xen.c: connection
+ *                       up, a rescan, and every watch fires once)
+ *   flood DOMID N       the guest rewrites its record N times per step
+ *   keys DOMID N        the guest writes N other keys under its data/ per
+ *                       step: watch events that change no record
+ */
+struct sim_fdom {
+    int refuse, vanish;
+    unsigned flood, keys;
+};
+
+struct sim_faults {
+    struct sim_fdom *v; /* by domid */
+    unsigned n;
+    int xs_down;
+    uint64_t xs_until_ms;
+    uint64_t flood_seq;
+};
+
+static struct sim_fdom *
+sim_fdom(struct hv_sim *s, uint32_t domid)
+{
+    struct sim_faults *f = s->faults;
+
+    if (f == NULL)
+        f = s->faults = xb_calloc(1, sizeof(*f));
+    if (domid >= f->n) {
+        f->v = xb_reallocarray(f->v, domid + 1, sizeof(*f->v));
+        memset(f->v + f->n, 0, (domid + 1 - f->n) * sizeof(*f->v));
+        f->n = domid + 1;
+    }
+    return &f->v[domid];
+}
+
+static int
+sim_xs_down(const struct hv_sim *s)
+{
+    return s->faults != NULL && s->faults->xs_down;
+}
+
+static uint64_t
+sim_fault_size(const char *str)
+{
+    char *end;
+    uint64_t v = strtoull(str, &end, 10);
+
+    switch (*end) {
+    case 'G':
+        return v * 1024 * 1024;
+    case 'M':
+        return v * 1024;
+    default:
+        return v;
+    }
+}
+
+static void
+sim_fault_gone(struct hv_sim *s, struct sim_dom *d)
+{
+    log_info("sim: domain %u (%s) destroyed", d->domid, d->name);
+    d->alive = 0;
+    if (d->domid < s->nrecords) {
+        free(s->records[d->domid]);
+        s->records[d->domid] = NULL;
+    }
+    s->hooks.domains_changed(s->hooks.arg);
+}
+
+static void
+sim_fault_create(struct hv_sim *s, const char *name, uint64_t mem,
+                 uint64_t maxmem)
+{
+    struct sim_guest g;
+    struct sim_dom *d;
+
+    if (mem < 128 * 1024 || maxmem < mem || mem > sim_host_free_kb(&s->host)) {
+        log_warnx("sim: cannot create %s with %llu KiB", name,
+                  (unsigned long long)mem);
+        return;
+    }
+    sim_guest_defaults(&g);
+    g.name = name;
+    g.memory_kb = mem;
+    g.maxmem_kb = maxmem;
+    g.work.demand_kb = mem / 4;
+    d = sim_host_add(&s->host, &g);
+    log_info("sim: domain %u (%s) created", d->domid, d->name);
+    s->hooks.domains_changed(s->hooks.arg);
+}
+
+static void
+sim_fault_line(struct hv_sim *s, char *line, uint64_t now)
+{
+    char cmd[16], a[64], b[32], c[32];
+    int n = sscanf(line, "%15s %63s %31s %31s", cmd, a, b, c);
+    uint32_t domid = n >= 2 ? (uint32_t)strtoul(a, NULL, 10) : 0;
+    struct sim_dom *d = n >= 2 ? sim_host_find(&s->host, domid) : NULL;
+
+    if (n == 2 && strcmp(cmd, "xs-drop") == 0) {
+        if (!s->faults->xs_down) {
+            s->faults->xs_down = 1;
+            log_warnx("sim: xenstore connection lost");
+            s->hooks.connection(s->hooks.arg, 0);
+        }
+        s->faults->xs_until_ms = now + strtoull(a, NULL, 10) * 1000;
+    } else if (n == 4 && strcmp(cmd, "create") == 0) {
+        sim_fault_create(s, a, sim_fault_size(b), sim_fault_size(c));
+    } else if (d == NULL || domid == 0) {
+        log_warnx("sim: fault ignored: %s", line);
+    } else if (strcmp(cmd, "refuse") == 0 || strcmp(cmd, "accept") == 0) {
+        sim_fdom(s, domid)->refuse = cmd[0] == 'r';
+    } else if (strcmp(cmd, "vanish") == 0) {
+        sim_fdom(s, domid)->vanish = 1;
+    } else if (strcmp(cmd, "destroy") == 0) {
+        sim_fault_gone(s, d);
+    } else if (n == 3 && strcmp(cmd, "driver") == 0) {
+        if (sim_driver_from_name(b, &d->driver) < 0)
+            log_warnx("sim: fault ignored: %s", line);
+        if (d->driver == SIM_DRV_INTERMITTENT && d->stuck_period_ms == 0) {
+            d->stuck_period_ms = 10000;
+            d->stuck_ms = 6000;
+        }
+    } else if (n == 3 && strcmp(cmd, "agent") == 0) {
+        d->agent = strcmp(b, "0") != 0;
+    } else if (n == 3 && strcmp(cmd, "flood") == 0) {
+        sim_fdom(s, domid)->flood = (unsigned)strtoul(b, NULL, 10);
+    } else if (n == 3 && strcmp(cmd, "keys") == 0) {
+        sim_fdom(s, domid)->keys = (unsigned)strtoul(b, NULL, 10);
+    } else {
+        log_warnx("sim: fault ignored: %s", line);
+    }
+}
+
+/* Reads XB_SIM_FAULTS, then plays the floods of this step. */
+static void
+sim_faults_step(struct hv_sim *s, uint64_t now)
+{
+    const char *path = getenv("XB_SIM_FAULTS");
+    char line[256];
+    FILE *f;
+
+    if (path != NULL && (f = fopen(path, "r")) != NULL) {
+        (void)sim_fdom(s, 0);
+        while (fgets(line, sizeof(line), f) != NULL) {
+            line[strcspn(line, "\n")] = '\0';
+            if (line[0] != '\0' && line[0] != '#')
+                sim_fault_line(s, line, now);
+        }
+        fclose(f);
+        unlink(path);
+    }
+    if (s->faults == NULL || s->faults->xs_down)
+        return;
+    for (uint32_t id = 1; id < s->faults->n; id++) {
+        struct sim_fdom *fd = &s->faults->v[id];
+        struct sim_dom *d = sim_host_find(&s->host, id);
+        struct xb_record r;
+        char buf[XB_RECORD_MAX + 1];
+
+        if (d == NULL)
+            continue;
+        for (unsigned k = 0; k < fd->flood; k++) {
+            sim_dom_record(d, &r);
+            xb_record_set(&r, XB_F_SEQ, ++s->faults->flood_seq);
+            if (xb_record_format(&r, buf, sizeof(buf)) > 0)
+                sim_store(s, id, buf);
+        }
+        for (unsigned k = 0; k < fd->keys; k++)
+            s->hooks.record_changed(s->hooks.arg, id);
+    }
+}
+
+/* set_target's faults: 0 to go on, or -1 with errno. */
+static int
+sim_faults_set(struct hv_sim *s, struct sim_dom *d)
+{
+    struct sim_fdom *fd;
+
+    if (s->faults == NULL)
+        return 0;
+    if (s->faults->xs_down) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    if (d->domid >= s->faults->n)
+        return 0;
+    fd = &s->faults->v[d->domid];
+    if (fd->vanish) {
+        fd->vanish = 0;
+        sim_fault_gone(s, d);
+        errno = ENOENT;
+        return -1;
+    }
+    if (fd->refuse) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+sim_faults_check(struct hv_sim *s)
+{
+    struct sim_faults *f = s->faults;
+
+    if (f == NULL || !f->xs_down)
+        return 0;
+    if (mono_ms() < f->xs_until_ms)
+        return -1;
+    f->xs_down = 0;
+    log_info("sim: xenstore connection re-established");
+    s->hooks.connection(s->hooks.arg, 1);
+    s->hooks.domains_changed(s->hooks.arg);
+    for (uint32_t id = 1; id < s->nrecords; id++)
+        if (s->records[id] != NULL && sim_host_find(&s->host, id) != NULL)
+            s->hooks.record_changed(s->hooks.arg, id);
+    return 0;
+}
+
+static void
+sim_faults_free(struct hv_sim *s)
+{
+    if (s->faults == NULL)
+        return;
+    free(s->faults->v);
+    free(s->faults);
+    s->faults = NULL;
+}
+
 static void
 sim_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -156,6 +432,7 @@ sim_tick(evutil_socket_t fd, short what, void *arg)
             sim_store(s, d->domid, buf);
     }
     sim_inject(s);
+    sim_faults_step(s, now);
     if (now / 1000 != (now - dt) / 1000)
         sim_save(s);
 }
@@ -167,35 +444,60 @@ sim_open(struct event_base *base, const struct xb_config *cfg,
     struct hv_sim *s = xb_calloc(1, sizeof(*s));
     struct cfg_simdom *cd;
     struct timeval tv = { 0, SIM_STEP_MS * 1000 };
+    unsigned copies = 1;
 
     s->hooks = *hooks;
-    sim_host_init(&s->host, cfg->sim.host_kb, cfg->sim.xen_kb,
-                  cfg->sim.dom0_kb, cfg->sim.seed);
-    TAILQ_FOREACH(cd, &cfg->sim.doms, entry)
-    {
-        enum sim_driver drv = SIM_DRV_IDEAL;
-        enum sim_work work = SIM_WORK_IDLE;
+    sim_host_init(&s->host, cfg->sim.host_kb, cfg->sim.xen_kb, cfg->sim.dom0_kb,
+                  cfg->sim.seed);
+    if (getenv("XB_SIM_COPIES") != NULL) {
+        copies = (unsigned)strtoul(getenv("XB_SIM_COPIES"), NULL, 10);
+        if (copies < 1 || copies > SIM_COPIES_MAX) {
+            xb_set_cause(cause, "XB_SIM_COPIES: not in 1..%d", SIM_COPIES_MAX);
+            goto fail;
+        }
+    }
+    TAILQ_FOREACH (cd, &cfg->sim.doms, entry) {
+        struct sim_guest g;
+        char name[64];
 
-        if (cd->driver != NULL && sim_driver_from_name(cd->driver, &drv) < 0) {
+        sim_guest_defaults(&g);
+        g.name = cd->name;
+        g.memory_kb = cd->memory_kb;
+        g.maxmem_kb = cd->maxmem_kb;
+        g.base_kb = cd->base_kb;
+        g.rate_kb_s = cd->rate_kb_s;
+        g.agent = cd->agent;
+        /* The config's "demand" scales the workload: eatmem's largest
+         * chunk, idle's constant, step's low level. */
+        g.work.demand_kb = cd->demand_kb;
+        if (cd->driver != NULL &&
+            sim_driver_from_name(cd->driver, &g.driver) < 0) {
             xb_set_cause(cause, "sim domain %s: unknown driver %s", cd->name,
                          cd->driver);
             goto fail;
         }
         if (cd->workload != NULL &&
-            sim_work_from_name(cd->workload, &work) < 0) {
-            xb_set_cause(cause, "sim domain %s: unknown workload %s",
-                         cd->name, cd->workload);
+            sim_work_from_name(cd->workload, &g.work.type) < 0) {
+            xb_set_cause(cause, "sim domain %s: unknown workload %s", cd->name,
+                         cd->workload);
             goto fail;
         }
-        sim_host_add(&s->host, cd->name, cd->memory_kb, cd->maxmem_kb,
-                     cd->base_kb, cd->demand_kb, cd->rate_kb_s, drv, work,
-                     cd->agent);
+        for (unsigned k = 0; k < copies; k++) {
+            if (k > 0) {
+                snprintf(name, sizeof(name), "%s.%u", cd->name, k);
+                g.name = name;
+            }
+            sim_host_add(&s->host, &g);
+        }
     }
     if (sim_host_free_kb(&s->host) == 0) {
         xb_set_cause(cause, "sim host: domains do not fit in host memory");
         goto fail;
     }
     sim_restore(s);
+    if (getenv("XB_SIM_LATENCY") != NULL &&
+        (s->latency = fopen(getenv("XB_SIM_LATENCY"), "w")) == NULL)
+        log_warn("%s", getenv("XB_SIM_LATENCY"));
     s->last_ms = mono_ms();
     s->timer = event_new(base, -1, EV_PERSIST, sim_tick, s);
     event_add(s->timer, &tv);
@@ -219,6 +521,10 @@ sim_close(void *priv)
     for (unsigned i = 0; i < s->nrecords; i++)
         free(s->records[i]);
     free(s->records);
+    free(s->rec_us);
+    if (s->latency != NULL)
+        fclose(s->latency);
+    sim_faults_free(s);
     sim_host_dispose(&s->host);
     free(s);
 }
@@ -273,17 +579,25 @@ sim_name(void *priv, uint32_t domid, char *buf, size_t len)
 static int
 sim_set_target(void *priv, uint32_t domid, uint64_t target_kb)
 {
-    struct sim_dom *d = sim_host_find(&((struct hv_sim *)priv)->host, domid);
+    struct hv_sim *s = priv;
+    struct sim_dom *d = sim_host_find(&s->host, domid);
 
     if (d == NULL) {
         errno = ENOENT;
         return -1;
     }
+    if (sim_faults_set(s, d) < 0)
+        return -1;
     if (target_kb > d->maxmem_kb) {
         errno = EINVAL;
         return -1;
     }
     d->target_kb = target_kb;
+    if (s->latency != NULL && domid < s->nrecords && s->rec_us[domid]) {
+        fprintf(s->latency, "%u %llu\n", domid,
+                (unsigned long long)(mono_us() - s->rec_us[domid]));
+        s->rec_us[domid] = 0;
+    }
     sim_save(priv);
     return 0;
 }
@@ -294,6 +608,10 @@ sim_read_record(void *priv, uint32_t domid, char *buf, size_t len)
     struct hv_sim *s = priv;
     size_t l;
 
+    if (sim_xs_down(s)) {
+        errno = ENOTCONN;
+        return -1;
+    }
     if (domid >= s->nrecords || s->records[domid] == NULL)
         return 0;
     l = strlen(s->records[domid]);
@@ -319,8 +637,38 @@ sim_unwatch(void *priv, uint32_t domid)
 static int
 sim_check(void *priv)
 {
+    return sim_faults_check(priv);
+}
+
+/*
+ * Guest status hook: with XB_SIM_STATUS_DIR set to a directory, what the
+ * daemon publishes for a guest under memory/xenballoon/<key> is written
+ * to <dir>/<domid>.<key> (one line, replaced atomically), so regress
+ * tests can read what a guest would see.  Without it, it goes nowhere.
+ */
+static int
+sim_publish_status(void *priv, uint32_t domid, const char *key,
+                   const char *value)
+{
+    const char *dir = getenv("XB_SIM_STATUS_DIR");
+    char path[4096], tmp[4096 + 4];
+    FILE *f;
+
     (void)priv;
-    return 0;
+    if (dir == NULL)
+        return 0;
+    if (snprintf(path, sizeof(path), "%s/%u.%s", dir, domid, key) >=
+        (int)sizeof(path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    if ((f = fopen(tmp, "w")) == NULL)
+        return -1;
+    fprintf(f, "%s\n", value);
+    if (fclose(f) != 0)
+        return -1;
+    return rename(tmp, path);
 }
 
 const struct hv_ops hv_sim_ops = {
@@ -335,4 +683,5 @@ const struct hv_ops hv_sim_ops = {
     .watch = sim_watch,
     .unwatch = sim_unwatch,
     .check = sim_check,
+    .publish_status = sim_publish_status,
 };

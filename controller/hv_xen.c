@@ -22,6 +22,7 @@
 #include <xentoollog.h>
 
 #include "config.h"
+#include "gstatus.h"
 #include "hv.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -103,8 +104,7 @@ xen_connect(struct hv_xen *x, char **cause)
 {
     x->xsh = xs_open(XS_UNWATCH_FILTER);
     if (x->xsh == NULL) {
-        xb_set_cause(cause, "cannot connect to xenstore: %s",
-                     strerror(errno));
+        xb_set_cause(cause, "cannot connect to xenstore: %s", strerror(errno));
         return -1;
     }
     if (libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0,
@@ -266,11 +266,10 @@ xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
             d = &v[k++];
             memset(d, 0, sizeof(*d));
             d->domid = di->domain;
-            d->actual_kb = ((uint64_t)di->tot_pages +
-                            (uint64_t)di->outstanding_pages) * 4;
-            d->dying = (di->flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown))
-                           ? 1
-                           : 0;
+            d->actual_kb =
+                ((uint64_t)di->tot_pages + (uint64_t)di->outstanding_pages) * 4;
+            d->dying =
+                (di->flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown)) ? 1 : 0;
             if (full && !x->lost) {
                 uint64_t t, vram = 0;
 
@@ -355,8 +354,8 @@ xen_watch(void *priv, uint32_t domid)
     for (unsigned i = 0; i < x->nwatched; i++)
         if (x->watched[i] == domid)
             return 0;
-    x->watched = xb_reallocarray(x->watched, x->nwatched + 1,
-                                 sizeof(*x->watched));
+    x->watched =
+        xb_reallocarray(x->watched, x->nwatched + 1, sizeof(*x->watched));
     x->watched[x->nwatched++] = domid;
     if (x->lost)
         return 0; /* registered on reconnect */
@@ -409,6 +408,30 @@ xen_check(void *priv)
     return 0;
 }
 
+/*
+ * memory/ is created by libxl as {dom0: none, guest: read}, and a node
+ * dom0 creates below it inherits its parent's permissions (C xenstored
+ * construct_node, oxenstored Store.write), so the guest can read
+ * memory/xenballoon/ and cannot write it without any xs_set_permissions.
+ */
+static int
+xen_publish_status(void *priv, uint32_t domid, const char *key,
+                   const char *value)
+{
+    struct hv_xen *x = priv;
+    char path[96];
+
+    if (x->lost) {
+        errno = ENOTCONN;
+        return -1;
+    }
+    snprintf(path, sizeof(path), "/local/domain/%u/" XB_GSTATUS_DIR "/%s",
+             domid, key);
+    if (!xs_write(x->xsh, XBT_NULL, path, value, (unsigned)strlen(value)))
+        return -1;
+    return 0;
+}
+
 const struct hv_ops hv_xen_ops = {
     .name = "xen",
     .open = xen_open,
@@ -421,4 +444,5 @@ const struct hv_ops hv_xen_ops = {
     .watch = xen_watch,
     .unwatch = xen_unwatch,
     .check = xen_check,
+    .publish_status = xen_publish_status,
 };

@@ -197,7 +197,7 @@ proto_decode_request(const char *line, size_t len, struct proto_request *req,
     }
     req->id = json_integer_value(id);
 
-    json_object_foreach (v, key, member) {
+    json_object_foreach(v, key, member) {
         if (strcmp(key, "id") != 0 && strcmp(key, "cmd") != 0 &&
             strcmp(key, "args") != 0) {
             xb_set_cause(cause, "unknown request member \"%.32s\"", key);

@@ -9,6 +9,7 @@ add_library(xbproto STATIC
   cmd_change.c
   cmd_fmt.c
   cmd_query.c
+  cmd_top.c
   control.c
   proto.c)
 target_include_directories(xbproto PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

@@ -290,7 +290,7 @@ xb_policy_create(const char *name, const json_t *params, const char *jpath,
         /* jansson's foreach wants a non-const object; it does not modify. */
         json_t *obj = (json_t *)(uintptr_t)params;
 
-        json_object_foreach (obj, key, val) {
+        json_object_foreach(obj, key, val) {
             const struct xb_pol_param *p = param_find(pol, key);
             char *path;
             double v;

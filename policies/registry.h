@@ -31,8 +31,7 @@ char *xb_policy_names(void);
  * "policy.params") and the allowed range; unknown names list the known
  * policies.  Returns NULL if anything was wrong.
  */
-struct xb_policy_inst *xb_policy_create(const char *name,
-                                        const json_t *params,
+struct xb_policy_inst *xb_policy_create(const char *name, const json_t *params,
                                         const char *jpath,
                                         struct xb_errlist *el);
 void xb_policy_destroy(struct xb_policy_inst *pi);

@@ -4,8 +4,8 @@
 # archive.  Idempotent; run as root (or through sudo).
 set -eu
 pkgs="build-essential cmake pkg-config libxen-dev libevent-dev libjansson-dev
-check clang clang-format valgrind python3 util-linux tmux
-qemu-system-x86 busybox-static cpio perl xz-utils"
+check clang libclang-rt-14-dev clang-format valgrind python3 util-linux tmux
+qemu-system-x86 busybox-static cpio perl xz-utils prometheus"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

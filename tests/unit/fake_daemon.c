@@ -118,7 +118,7 @@ fake_find(struct xb_daemon *d, const char *dom)
     json_t *e;
     char id[16];
 
-    json_array_foreach (d->domains, i, e) {
+    json_array_foreach(d->domains, i, e) {
         snprintf(id, sizeof(id), "%lld",
                  (long long)json_integer_value(json_object_get(e, "domid")));
         if (strcmp(dom, id) == 0 ||
@@ -147,7 +147,7 @@ dmn_targets(struct xb_daemon *d)
     json_t *a = json_array(), *e;
     size_t i;
 
-    json_array_foreach (d->domains, i, e) {
+    json_array_foreach(d->domains, i, e) {
         json_array_append_new(
             a, json_pack("{s:O, s:O, s:O, s:O}", "domid",
                          json_object_get(e, "domid"), "name",

@@ -51,14 +51,19 @@ struct bcase {
 
 static const struct bcase cases[] = {
     /* 1 GiB free, reserve 64M: growth of 200M is granted in full. */
-    { "grow-granted", 1024, 2, { { 512, 512, 712 }, { 512, 512, 512 } },
+    { "grow-granted",
+      1024,
+      2,
+      { { 512, 512, 712 }, { 512, 512, 512 } },
       { 712 * M, 512 * M } },
     /* 164M free: 100M above reserve, two wish +100M: 50M each. */
-    { "grow-shared", 164, 2, { { 512, 512, 612 }, { 512, 512, 612 } },
+    { "grow-shared",
+      164,
+      2,
+      { { 512, 512, 612 }, { 512, 512, 612 } },
       { 562 * M, 562 * M } },
     /* Shrink by 5% of actual (52428 KiB), not all the way to the wish. */
-    { "shrink-stepped", 1024, 1, { { 1024, 1024, 256 } },
-      { 1048576 - 52428 } },
+    { "shrink-stepped", 1024, 1, { { 1024, 1024, 256 } }, { 1048576 - 52428 } },
     /* Silent domains are never shrunk by policy. */
     { "silent-kept", 1024, 1, { { 1024, 1024, 256, 1 } }, { 1024 * M } },
     /* A change smaller than the deadband (8M) is not issued. */
@@ -69,17 +74,25 @@ static const struct bcase cases[] = {
     { "unmanaged", 1024, 1, { { 512, 512, 900, 0, 0, 1 } }, { 512 * M } },
     /* Free 96M must cover reserve 64M + dom 0's unmet promise of 100M:
      * 68M short, taken by withdrawing that promise, not by moving memory. */
-    { "reclaim-promise-first", 96, 2,
-      { { 512, 612, 612 }, { 1024, 1024, 1024 } }, { 544 * M, 1024 * M } },
+    { "reclaim-promise-first",
+      96,
+      2,
+      { { 512, 612, 612 }, { 1024, 1024, 1024 } },
+      { 544 * M, 1024 * M } },
     /* Free 0: 65536 KiB deficit taken from donors in proportion to room
      * above min (128M): rooms 393216 and 917504 KiB -> ceil(19660.8) and
      * the remaining 45875 KiB. */
-    { "reclaim-proportional", 0, 2,
+    { "reclaim-proportional",
+      0,
+      2,
       { { 512, 512, 512 }, { 1024, 1024, 1024 } },
       { 524288 - 19661, 1048576 - 45875 } },
     /* Promises already made count as used: 1G free but 900M promised to
      * dom 0, so dom 1 gets only 1024-64-900 = 60M. */
-    { "promises-count", 1024, 2, { { 100, 1000, 1000 }, { 512, 512, 812 } },
+    { "promises-count",
+      1024,
+      2,
+      { { 100, 1000, 1000 }, { 512, 512, 812 } },
       { 1000 * M, 572 * M } },
 };
 
@@ -99,8 +112,8 @@ START_TEST(test_cases)
     bal_run(&params, c->free_mb * M, d, c->n, &res);
     for (unsigned i = 0; i < c->n; i++)
         ck_assert_msg(d[i].new_target_kb == c->expect_kb[i],
-                      "%s: dom %u target %llu KiB, expected %llu KiB",
-                      c->name, i, (unsigned long long)d[i].new_target_kb,
+                      "%s: dom %u target %llu KiB, expected %llu KiB", c->name,
+                      i, (unsigned long long)d[i].new_target_kb,
                       (unsigned long long)c->expect_kb[i]);
     ck_assert_msg(bal_check(&params, c->free_mb * M, d, c->n, &cause) == 0,
                   "%s: %s", c->name, cause);
@@ -144,8 +157,8 @@ START_TEST(test_random_invariants)
             x->min_kb = (64 + rnd(&s) % 512) * M;
             x->max_kb = x->min_kb + rnd(&s) % (4096 * M);
             x->actual_kb = rnd(&s) % (x->max_kb + 512 * M);
-            x->target_kb = rnd(&s) % 3 == 0 ? x->actual_kb
-                                             : rnd(&s) % (x->max_kb + 1);
+            x->target_kb =
+                rnd(&s) % 3 == 0 ? x->actual_kb : rnd(&s) % (x->max_kb + 1);
             x->wanted_kb = rnd(&s) % (x->max_kb + 1024 * M);
             x->managed = rnd(&s) % 8 != 0;
             x->silent = rnd(&s) % 6 == 0;

@@ -308,6 +308,7 @@ END_TEST
  */
 
 static const char *const golden_cases[] = {
+    "agent_bounds",     "pressure_cross", /* guest view (tests/guest.cmake) */
     "bad_duration",     "bad_policy_cross",   "bad_policy_name",
     "bad_policy_param", "bad_size",           "bad_units",
     "cross_checks",     "duplicate_key",      "empty",
@@ -461,7 +462,7 @@ START_TEST(test_examples)
     free(err);
     ck_assert_int_eq(cfg->backend, CFG_BACKEND_SIM);
     ck_assert_uint_eq(cfg->sim.host_kb, 4 * G);
-    TAILQ_FOREACH (d, &cfg->sim.doms, entry) {
+    TAILQ_FOREACH(d, &cfg->sim.doms, entry) {
         ck_assert_uint_le(d->base_kb, d->memory_kb);
         ck_assert_uint_le(d->memory_kb, d->maxmem_kb);
         n++;
@@ -669,22 +670,28 @@ START_TEST(test_manpage)
     cfg->backend = CFG_BACKEND_SIM; /* so "sim" is shown */
     top = cfg_to_json(cfg);
     cfg_free(cfg);
-    json_object_foreach (top, key, v) {
+    json_object_foreach(top, key, v) {
         snprintf(fmt, sizeof(fmt), "{\"%s\": @}", key);
         /* backend was changed above; its default is checked by name only */
         man_check_key(key, v, strcmp(key, "backend") == 0 ? NULL : fmt);
     }
     ck_assert(man_has_li(man_item("backend"), "xen"));
     sub = json_object_get(top, "sim");
-    json_object_foreach (sub, key, v) {
+    json_object_foreach(sub, key, v) {
         snprintf(path, sizeof(path), "sim.%s", key);
         snprintf(fmt, sizeof(fmt), "{\"sim\": {\"%s\": @}}", key);
         man_check_key(path, v, fmt);
     }
     sub = json_object_get(top, "policy");
-    json_object_foreach (sub, key, v) {
+    json_object_foreach(sub, key, v) {
         snprintf(path, sizeof(path), "policy.%s", key);
         snprintf(fmt, sizeof(fmt), "{\"policy\": {\"%s\": @}}", key);
+        man_check_key(path, v, fmt);
+    }
+    sub = json_object_get(top, "agent");
+    json_object_foreach(sub, key, v) {
+        snprintf(path, sizeof(path), "agent.%s", key);
+        snprintf(fmt, sizeof(fmt), "{\"agent\": {\"%s\": @}}", key);
         man_check_key(path, v, fmt);
     }
     json_decref(top);
@@ -698,15 +705,15 @@ START_TEST(test_manpage)
         "lists.json", &el);
     ck_assert_ptr_nonnull(cfg);
     top = cfg_to_json(cfg);
-    json_array_foreach (json_object_get(top, "domains"), i, e) {
-        json_object_foreach (e, key, v) {
+    json_array_foreach(json_object_get(top, "domains"), i, e) {
+        json_object_foreach(e, key, v) {
             snprintf(path, sizeof(path), "domains[].%s", key);
             man_check_key(path, v, NULL);
         }
     }
     e = json_array_get(json_object_get(json_object_get(top, "sim"), "domains"),
                        0);
-    json_object_foreach (e, key, v) {
+    json_object_foreach(e, key, v) {
         snprintf(path, sizeof(path), "sim.domains[].%s", key);
         snprintf(fmt, sizeof(fmt),
                  "{\"backend\": \"sim\", \"sim\": {\"domains\": "

@@ -345,8 +345,8 @@ END_TEST
 START_TEST(test_readonly_peer)
 {
     static const char *const refused[] = {
-        "{\"id\":1,\"cmd\":\"set\",\"args\":{\"domain\":\"web\",\"key\":"
-        "\"max\",\"value\":\"2G\"}}\n",
+        ("{\"id\":1,\"cmd\":\"set\",\"args\":{\"domain\":\"web\",\"key\":"
+         "\"max\",\"value\":\"2G\"}}\n"),
         "{\"id\":1,\"cmd\":\"pause\"}\n",
         "{\"id\":1,\"cmd\":\"resume\"}\n",
         "{\"id\":1,\"cmd\":\"reload\"}\n",

@@ -68,9 +68,8 @@ START_TEST(test_hostile_rejected)
     domtab_init(&t, 4);
     d = domtab_add(&t, 5);
     ck_assert_int_eq(dom_intake(d, GOOD, strlen(GOOD), 1000), 1);
-    ck_assert_int_eq(dom_intake(d, hostile[_i].rec, strlen(hostile[_i].rec),
-                                2000),
-                     0);
+    ck_assert_int_eq(
+        dom_intake(d, hostile[_i].rec, strlen(hostile[_i].rec), 2000), 0);
     ck_assert_uint_eq(d->rejected, 1);
     ck_assert_msg(strstr(d->last_reject, hostile[_i].why) != NULL,
                   "%s: got '%s'", hostile[_i].rec, d->last_reject);
@@ -133,11 +132,10 @@ START_TEST(test_history_ring)
     domtab_init(&t, 3);
     d = domtab_add(&t, 1);
     for (int i = 1; i <= 5; i++) {
-        int n = snprintf(rec, sizeof(rec),
-                         "v=1 seq=%d total=1000 free=%d", i, i * 10);
+        int n = snprintf(rec, sizeof(rec), "v=1 seq=%d total=1000 free=%d", i,
+                         i * 10);
 
-        ck_assert_int_eq(dom_intake(d, rec, (size_t)n, (uint64_t)i * 1000),
-                         1);
+        ck_assert_int_eq(dom_intake(d, rec, (size_t)n, (uint64_t)i * 1000), 1);
     }
     ck_assert_uint_eq(d->nhist, 3);
     ck_assert_uint_eq(d->hist[0].rec.v[XB_F_SEQ], 3);

@@ -287,7 +287,7 @@ static const struct tp_case cases[] = {
       { { 0, MiB(1024), MiB(1100), MiB(256), MiB(4096), 0, 0, 2,
           STALL(124, 200000), 1153434 },
         { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2, CALM(724),
-          1024000 } } },    /*
+          1024000 } } }, /*
      * A small calm domain, used 64 MiB: 2% of 524288 is 10486 KiB, under
      * probe_min, so it steps 16384: 507904 (>= F 196608).  The same with
      * probe 0 does not probe at all.

@@ -194,7 +194,7 @@ START_TEST(test_catalogue)
 
     ck_assert(json_is_array(cat));
     ck_assert_uint_eq(json_array_size(cat), 5);
-    json_array_foreach (cat, i, pol) {
+    json_array_foreach(cat, i, pol) {
         json_t *params = json_object_get(pol, "params"), *p;
         size_t j;
 
@@ -203,7 +203,7 @@ START_TEST(test_catalogue)
         ck_assert(json_is_string(json_object_get(pol, "summary")));
         ck_assert(json_is_integer(json_object_get(pol, "history")));
         ck_assert(json_is_array(params));
-        json_array_foreach (params, j, p) {
+        json_array_foreach(params, j, p) {
             const char *type = json_string_value(json_object_get(p, "type"));
             double def = json_number_value(json_object_get(p, "default"));
 

@@ -341,6 +341,7 @@ START_TEST(test_table)
         { "reserve", CMD_WRITE },
         { "release", CMD_WRITE },
         { "monitor", CMD_STREAM },
+        { "top", CMD_LOCAL },
         { "version", 0 },
         { "help", CMD_LOCAL },
     };

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The simulation tier (label "sim"): short xenballoon-sim scenarios that
+# check the safety rules every step and one qualitative outcome per
+# policy, reproducibility, and that a broken plan is caught.
+if(TARGET xenballoon-sim)
+  foreach(c safety static squeeze proportional pressure selfballoon oracle
+            launch repro sabotage errors)
+    add_test(NAME sim_${c}
+      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sim/check.sh ${c})
+    set_tests_properties(sim_${c} PROPERTIES LABELS sim TIMEOUT 120
+      ENVIRONMENT "SIM=$<TARGET_FILE:xenballoon-sim>")
+  endforeach()
+endif()

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The `sim` test tier: short scenarios run through xenballoon-sim against
+# the real policies and balancer.  Each case checks the safety rules (the
+# simulator exits 2 on a violation) and one qualitative outcome.
+#
+#   SIM=path/to/xenballoon-sim tests/sim/check.sh CASE
+#
+# Cases: safety, static, squeeze, proportional, pressure, selfballoon,
+# oracle, launch, repro, sabotage, errors.
+set -eu
+case_=${1:?usage: check.sh CASE}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+sim=${SIM:?SIM must name the xenballoon-sim binary}
+policies="static selfballoon proportional squeeze pressure"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$here"
+
+fail() {
+    echo "FAIL ($case_): $*" >&2
+    exit 1
+}
+
+# run POLICY SCENARIO [ARGS...]: JSON summary on stdout; a violation fails.
+run() {
+    p=$1
+    s=$2
+    shift 2
+    if [ "$p" = oracle ]; then
+        "$sim" -q -O -j - "$@" "$s" || fail "$s oracle: exit $?"
+    else
+        "$sim" -q -p "$p" -j - "$@" "$s" || fail "$s $p: exit $?"
+    fi
+}
+
+# jq expression on the summary of POLICY on SCENARIO.
+q() {
+    run "$1" "$2" | jq -r "$3"
+}
+
+case $case_ in
+safety)
+    # Every policy on every scenario here and on the suite's imperfect
+    # drivers, shortened: the run itself asserts the rules every step.
+    for p in $policies; do
+        for s in two.json spike.json launch.json; do
+            run "$p" "$s" >/dev/null
+        done
+        run "$p" "$top/tools/sim/scenarios/q-drivers.json" -d 20m >/dev/null
+        run "$p" "$top/tools/sim/scenarios/q-mixed.json" -d 20m >/dev/null
+    done
+    ;;
+static)
+    # static never moves memory (the reserve is met at boot here).
+    [ "$(q static two.json '.total.writes')" = 0 ] ||
+        fail "static issued target writes"
+    [ "$(q static two.json '[.guests[].mean_alloc_mib] | map(. == 768) | all')" = true ] ||
+        fail "static allocations moved"
+    ;;
+squeeze)
+    # squeeze keeps every guest at the same fraction of [min, max]; here
+    # the two guests have the same range, so the same target, whatever
+    # their workloads.
+    "$sim" -q -p squeeze -o "$tmp/s.csv" two.json || fail "exit $?"
+    last=$(awk -F, '$2 != "host" { t[$2] = $7 } END { print t["busy"], t["quiet"] }' "$tmp/s.csv")
+    set -- $last
+    [ "$1" = "$2" ] || fail "targets differ: busy $1, quiet $2 MiB"
+    [ "$1" != 768.0 ] || fail "squeeze never moved the targets"
+    ;;
+proportional)
+    # proportional gives the busier guest more.
+    [ "$(q proportional two.json '.guests[0].mean_alloc_mib > .guests[1].mean_alloc_mib')" = true ] ||
+        fail "busy guest did not get more than the quiet one"
+    ;;
+pressure)
+    # pressure grows a spiking guest before it is OOM-killed, where the
+    # policies blind to guest need (static, squeeze) let it be killed.
+    [ "$(q pressure spike.json '.guests[0].oom')" = 0 ] ||
+        fail "pressure: spiking guest OOM-killed"
+    for p in static squeeze; do
+        [ "$(q $p spike.json '.guests[0].oom')" -gt 0 ] ||
+            fail "$p: expected OOM kills of the spiking guest"
+    done
+    [ "$(q pressure spike.json '.guests[0].writes')" -gt 0 ] ||
+        fail "pressure never changed the spiking guest's target"
+    ;;
+selfballoon)
+    # selfballoon shrinks an idle guest toward Committed_AS + 10%.
+    a=$(q selfballoon two.json '.guests[1].mean_alloc_mib < 600')
+    [ "$a" = true ] || fail "quiet guest not shrunk"
+    ;;
+oracle)
+    # The oracle moves memory instantly: nothing stalls when everything
+    # fits in the host.
+    [ "$(q oracle two.json '.total.stall_s == 0 and .total.oom == 0')" = true ] ||
+        fail "oracle stalled"
+    ;;
+launch)
+    # The launch rule: static leaves room for exactly 3 guests of 512 MiB
+    # (2048 - 64 - 256 - 64 reserve = 1664 MiB); a balancing policy that
+    # shrinks idle eatmem guests fits more.
+    [ "$(q static launch.json '.launched')" = 3 ] || fail "static: not 3"
+    [ "$(q selfballoon launch.json '.launched')" -gt 3 ] ||
+        fail "selfballoon: no more than static"
+    ;;
+repro)
+    # Same scenario and seed: byte-identical time series; another seed
+    # gives another one.
+    for i in 1 2; do
+        "$sim" -q -p pressure -o "$tmp/r$i.csv" "$top/tools/sim/scenarios/q-mixed.json" -d 30m ||
+            fail "exit $?"
+    done
+    cmp "$tmp/r1.csv" "$tmp/r2.csv" || fail "runs differ"
+    "$sim" -q -p pressure -s 99 -o "$tmp/r3.csv" "$top/tools/sim/scenarios/q-mixed.json" -d 30m
+    ! cmp -s "$tmp/r1.csv" "$tmp/r3.csv" || fail "seed has no effect"
+    ;;
+sabotage)
+    # A plan that grows past host free must stop the run loudly: exit 2,
+    # the rule, the time and the domain named.
+    rc=0
+    XB_SIM_SABOTAGE=grow "$sim" -q sabotage.json 2>"$tmp/err" || rc=$?
+    [ "$rc" = 2 ] || fail "exit $rc, not 2"
+    grep -q 'SAFETY VIOLATION: t=[0-9.]*s: S2: domain 1 (victim)' "$tmp/err" ||
+        fail "message: $(cat "$tmp/err")"
+    ;;
+errors)
+    # A bad scenario: exit 1, every error named by its JSON path.
+    rc=0
+    "$sim" bad.json 2>"$tmp/err" >/dev/null || rc=$?
+    [ "$rc" = 1 ] || fail "exit $rc, not 1"
+    diff -u bad.err "$tmp/err" || fail "messages differ"
+    ;;
+*)
+    fail "unknown case"
+    ;;
+esac
+echo "ok $case_"

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenballoon-sim: runs a scenario in virtual time against the real
+ * decision path (record intake, decide(), the policies and the balancer)
+ * or, with --oracle, against the clairvoyant oracle; prints a summary,
+ * writes a CSV time series and a JSON summary on request, and fails
+ * loudly (exit 2) on the first broken safety rule.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "log.h"
+#include "report.h"
+#include "run.h"
+#include "scenario.h"
+
+/* Exit statuses. */
+#define EX_SAFETY 2 /* a safety rule broke */
+
+static void __attribute__((noreturn)) usage(int status)
+{
+    fprintf(status ? stderr : stdout,
+            "usage: xenballoon-sim [-hnqO] [-o CSV] [-j JSON] [-p POLICY] "
+            "[-s SEED] [-d DURATION] SCENARIO.json\n"
+            "  -n           check the scenario and exit\n"
+            "  -q           no summary table\n"
+            "  -O, --oracle clairvoyant oracle instead of the controller\n"
+            "  -o CSV       time series (one row per guest and sample, "
+            "plus \"host\")\n"
+            "  -j JSON      summary as JSON ('-': stdout)\n"
+            "  -p POLICY    replace the scenario's policy (its params "
+            "dropped)\n"
+            "  -s SEED      replace the scenario's seed\n"
+            "  -d DURATION  replace the scenario's duration (\"2h\", "
+            "\"90s\")\n");
+    exit(status);
+}
+
+static FILE *
+open_out(const char *path)
+{
+    FILE *f;
+
+    if (strcmp(path, "-") == 0)
+        return stdout;
+    if ((f = fopen(path, "w")) == NULL)
+        fatal("%s", path);
+    return f;
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "oracle", no_argument, NULL, 'O' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct scn_override ov = { NULL, 0, 0 };
+    struct run_opts ro = { 0, NULL };
+    const char *csv = NULL, *jpath = NULL;
+    int ch, check = 0, quiet = 0, rc;
+    struct xb_errlist el;
+    struct scenario *sc;
+    struct timespec t0, t1;
+    struct run r;
+
+    log_init("xenballoon-sim", 0, XB_LOG_WARNING);
+    while ((ch = getopt_long(argc, argv, "hnqOo:j:p:s:d:", longopts, NULL)) !=
+           -1) {
+        switch (ch) {
+        case 'h':
+            usage(0);
+        case 'n':
+            check = 1;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'O':
+            ro.oracle = 1;
+            break;
+        case 'o':
+            csv = optarg;
+            break;
+        case 'j':
+            jpath = optarg;
+            break;
+        case 'p':
+            ov.policy = optarg;
+            break;
+        case 's':
+            ov.seed = strtoull(optarg, NULL, 10);
+            if (ov.seed == 0)
+                fatalx("-s: seed must be a positive integer");
+            break;
+        case 'd': {
+            json_t *v = json_string(optarg);
+            char *cause = NULL;
+
+            if (cfg_parse_duration(v, &ov.duration_ms, &cause) < 0 ||
+                ov.duration_ms == 0)
+                fatalx("-d: %s", cause ? cause : "must be positive");
+            json_decref(v);
+            break;
+        }
+        default:
+            usage(1);
+        }
+    }
+    if (argc - optind != 1)
+        usage(1);
+
+    xb_errlist_init(&el);
+    if ((sc = scn_load(argv[optind], &ov, &el)) == NULL) {
+        for (size_t i = 0; i < el.n; i++)
+            fprintf(stderr, "%s\n", el.msgs[i]);
+        xb_errlist_dispose(&el);
+        return 1;
+    }
+    xb_errlist_dispose(&el);
+    if (check) {
+        scn_free(sc);
+        return 0;
+    }
+
+    if (csv != NULL)
+        ro.csv = open_out(csv);
+    run_init(&r, sc, &ro);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = run_go(&r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!quiet)
+        report_table(&r, stdout);
+    if (jpath != NULL) {
+        FILE *f = open_out(jpath);
+        json_t *j = report_json(&r);
+
+        json_dumpf(j, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+        fputc('\n', f);
+        json_decref(j);
+        if (f != stdout)
+            fclose(f);
+    }
+    if (!quiet)
+        fprintf(stderr, "%.1f s simulated in %.3f s wall (%llu decisions)\n",
+                (double)r.h.now_ms / 1000,
+                (double)(t1.tv_sec - t0.tv_sec) +
+                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+                (unsigned long long)r.decisions);
+    if (rc < 0)
+        fprintf(stderr, "xenballoon-sim: SAFETY VIOLATION: %s\n", r.violation);
+    if (ro.csv != NULL && ro.csv != stdout)
+        fclose(ro.csv);
+    run_dispose(&r);
+    scn_free(sc);
+    return rc < 0 ? EX_SAFETY : 0;
+}

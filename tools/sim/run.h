@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One simulation run in virtual time: the host model of simmodel.c, the
+ * guests' agents publishing through the real record format, and the
+ * daemon's decision path (record intake, state updates, decide(), targets
+ * applied shrinks first) driven exactly as daemon.c drives it, with the
+ * clock replaced.  Or, in oracle mode, no controller at all: every guest's
+ * allocation is set each step, instantly, from the demand it is about to
+ * have.  The safety rules are checked on every step and every decision;
+ * the first violation stops the run.
+ */
+#ifndef XB_SIM_RUN_H
+#define XB_SIM_RUN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "domain.h"
+#include "scenario.h"
+#include "simmodel.h"
+
+struct run_opts {
+    int oracle;
+    FILE *csv; /* time series, or NULL */
+};
+
+/* Per guest, what the controller side counted. */
+struct run_guest {
+    const struct scn_guest *spec;
+    uint64_t launched_ms;
+    uint64_t writes;             /* target changes issued */
+    char raw[XB_RECORD_MAX + 1]; /* the agent's latest record, as stored */
+    size_t rawlen;
+};
+
+struct run {
+    const struct scenario *sc;
+    struct run_opts o;
+    struct sim_host h;
+    struct domtab t;
+    struct dom_limits lim;
+    struct run_guest *g;              /* by domid, parallel to h.doms */
+    uint64_t next_tick_ms, settle_ms; /* settle_ms: UINT64_MAX = unarmed */
+    uint64_t held_kb;                 /* the launcher's hold */
+    /* launch rule */
+    unsigned launched;
+    uint64_t next_launch_ms, waiting_since_ms;
+    int launch_done;
+    unsigned failed_arrivals;
+    struct {
+        uint64_t anon_kb, hot_kb;
+    } * peek; /* oracle: the horizon's peaks, by domid */
+    unsigned npeek;
+    /* counters */
+    uint64_t decisions, writes, records;
+    double decide_s; /* wall time inside decide() */
+    char *violation; /* first broken safety rule, or NULL */
+    int sabotage;    /* test hook: see run.c */
+};
+
+void run_init(struct run *r, const struct scenario *sc,
+              const struct run_opts *o);
+void run_dispose(struct run *r);
+/* Runs to the end; 0, or -1 when a safety rule broke (r->violation). */
+int run_go(struct run *r);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A simulator scenario: the host, the daemon's configuration (the real
+ * schema, loaded with cfg_load_string from the "daemon" object), the
+ * guests with their workloads and balloon drivers, when they arrive, and
+ * an optional launch rule that keeps adding guests while there is room.
+ * Loaded from JSON with duplicate keys rejected; unknown keys, bad types
+ * and out-of-range values are errors that name their JSON path, and every
+ * error is reported.  Sizes and durations take the daemon's units.
+ */
+#ifndef XB_SIM_SCENARIO_H
+#define XB_SIM_SCENARIO_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "errlist.h"
+#include "simmodel.h"
+
+/* One "guests" entry (count copies of it). */
+struct scn_guest {
+    char *name;
+    unsigned count;    /* copies, named name-1 .. name-N when > 1 */
+    uint64_t start_ms; /* arrival time */
+    struct sim_guest g;
+    char *trace_path; /* trace workload: CSV file */
+    struct sim_trace trace;
+};
+
+enum scn_rule {
+    SCN_RULE_FREE, /* host free - reserve - promised >= memory */
+    SCN_RULE_HOLD, /* the same, with the memory held at the daemon first */
+};
+
+/* "launch": add guests one at a time while the rule says there is room. */
+struct scn_launch {
+    int enabled;
+    enum scn_rule rule;
+    struct scn_guest tmpl;
+    unsigned max;         /* guests at most */
+    uint64_t start_ms;    /* first attempt */
+    uint64_t settle_ms;   /* after a launch, before the next attempt */
+    uint64_t patience_ms; /* give up when the rule fails this long */
+};
+
+struct scenario {
+    char *path;
+    char *name;
+    uint64_t duration_ms, step_ms, sample_ms, publish_ms, seed;
+    uint64_t host_kb, xen_kb, dom0_kb;
+    struct xb_config *cfg;
+    struct scn_guest *guests;
+    unsigned nguests;
+    struct scn_launch launch;
+};
+
+/* Command-line overrides applied while loading (NULL / 0: none). */
+struct scn_override {
+    const char *policy; /* replaces daemon.policy (params dropped) */
+    uint64_t seed;
+    uint64_t duration_ms;
+};
+
+struct scenario *scn_load(const char *path, const struct scn_override *ov,
+                          struct xb_errlist *el);
+void scn_free(struct scenario *sc);
+
+#endif
