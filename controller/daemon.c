@@ -185,8 +185,11 @@ rescan(struct xb_daemon *d, int full)
     }
     for (unsigned i = 0; i < d->doms.n; i++)
         d->doms.v[i]->seen = 0;
+    if (full)
+        d->need_rescan = 0;
     for (unsigned i = 0; i < n; i++) {
         struct dom *dom = domtab_find(&d->doms, v[i].domid);
+        char name[sizeof(dom->name)];
 
         if (v[i].dying)
             continue;
@@ -195,10 +198,21 @@ rescan(struct xb_daemon *d, int full)
                 d->need_rescan = 1; /* a newcomer: learn it properly */
                 continue;
             }
+            /* A domain libxl is still building has no name or target in
+             * xenstore yet: learn it on a later pass, once it has both
+             * (its name decides which config rules apply). */
+            if (v[i].domid != 0 &&
+                (v[i].target_kb == 0 ||
+                 d->hv->domname(d->hvp, v[i].domid, name, sizeof(name)) < 0)) {
+                d->need_rescan = 1;
+                continue;
+            }
             dom = domtab_add(&d->doms, v[i].domid);
-            if (d->hv->domname(d->hvp, dom->domid, dom->name,
-                               sizeof(dom->name)) < 0)
-                snprintf(dom->name, sizeof(dom->name), "domain-%u", dom->domid);
+            if (v[i].domid != 0)
+                memcpy(dom->name, name, sizeof(dom->name));
+            else if (d->hv->domname(d->hvp, 0, dom->name,
+                                    sizeof(dom->name)) < 0)
+                snprintf(dom->name, sizeof(dom->name), "Domain-0");
             dom->actual_kb = v[i].actual_kb;
             /* Carry on from the target in force: a restarted daemon
              * rebuilds its view from the hypervisor and xenstore. */
@@ -245,8 +259,6 @@ rescan(struct xb_daemon *d, int full)
         d->hv->unwatch(d->hvp, dom->domid);
         domtab_remove(&d->doms, dom->domid);
     }
-    if (full)
-        d->need_rescan = 0;
     return 0;
 }
 
