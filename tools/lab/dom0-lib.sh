@@ -1,0 +1,500 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh disable=SC2020 # tr '{}' '\n\n' is meant
+#
+# Helpers for lab test scripts, sourced in dom0 (busybox sh) before
+# /xenlab/script.sh runs.  They keep e2e scripts short: create guests,
+# wait with timeouts, read xenstore and the daemon's CLI, drive each
+# guest's workload, and print the verdict marker the host waits for:
+#
+#   XENLAB-RESULT: PASS|FAIL <reason>
+#
+# Sizes: *_kb are KiB, *_mb MiB.  Guests are driven through a command key
+# that dom0 writes and the guest's /init polls (see guest-init.sh).
+
+XB_CONF=/etc/xenballoon.json
+XB_LOG=/var/log/xenballoon.log
+XB_SOCK=$(sed -n 's/.*"socket" *: *"\([^"]*\)".*/\1/p' "$XB_CONF" \
+    2>/dev/null | head -1)
+XB_SOCK=${XB_SOCK:-/run/xenballoon/ctl.sock}
+# Extra agent options for guests created from now on, comma-separated
+# (they travel on the kernel command line), e.g. "--interval,1000".
+AGENT_ARGS=${AGENT_ARGS:-}
+# Seconds between polls in wait_for.
+WAIT_STEP=${WAIT_STEP:-0.5}
+mkdir -p /run/xenlab
+[ -p /run/xenlab/tick ] || mkfifo /run/xenlab/tick
+
+info()
+{
+    echo "xenlab: $*"
+}
+
+# A line the host summarises: TIMING <what> <seconds>.
+timing()
+{
+    echo "xenlab: TIMING $1 $2s"
+}
+
+# Every fork+exec costs a PV dom0 under TCG ~0.1 s (page-table updates are
+# hypercalls), so the hot helpers stay in shell builtins.
+
+# nap SECONDS: sleep(1) without a process: a read that times out on a
+# FIFO nobody writes.
+nap()
+{
+    # shellcheck disable=SC3045 # busybox ash has read -t
+    read -r -t "$1" _ <>/run/xenlab/tick
+    return 0
+}
+
+# now: uptime in seconds, two decimals.
+now()
+{
+    read -r _now _ </proc/uptime
+    echo "$_now"
+}
+
+# since T0: seconds (two decimals) since the uptime T0.
+since()
+{
+    read -r _now _ </proc/uptime
+    _cs=$((${_now%.*}${_now#*.} - ${1%.*}${1#*.}))
+    printf '%d.%02d' $((_cs / 100)) $((_cs % 100))
+}
+
+#### verdicts ##########################################################
+
+diag()
+{
+    echo "---- diagnostics at uptime $(now)s"
+    timeout 20 xl list 2>&1
+    echo "host free_memory: $(timeout 10 xl info free_memory 2>&1)M"
+    if [ -x /usr/bin/xenballoon-ctl ]; then
+        echo "---- xenballoon-ctl status"
+        ctl status 2>&1
+        echo "---- daemon log (last 80 lines)"
+        tail -n 80 "$XB_LOG" 2>/dev/null
+    fi
+    for d in $(guest_names); do
+        p=$(dom_path "$d") || continue
+        echo "---- $d: target=$(xs_read "$p/memory/target")" \
+            "stats=$(xs_read "$p/data/xenballoon/stats")" \
+            "work=$(xs_read "$p/data/xenlab-work")"
+    done
+    for f in /var/log/xen/console/guest-*.log; do
+        [ -f "$f" ] || continue
+        echo "---- $f (last 25 lines)"
+        tail -n 25 "$f"
+    done
+    echo "---- xl dmesg (last 15 lines)"
+    timeout 10 xl dmesg 2>&1 | tail -n 15
+}
+
+fail()
+{
+    diag
+    if [ ! -e /run/xenlab-verdict ]; then
+        : >/run/xenlab-verdict
+        echo "XENLAB-RESULT: FAIL $*"
+    fi
+    exit 1
+}
+
+pass()
+{
+    # a fail() in a subshell already decided
+    if [ ! -e /run/xenlab-verdict ]; then
+        : >/run/xenlab-verdict
+        echo "XENLAB-RESULT: PASS ${*:-}"
+    fi
+    exit 0
+}
+
+# assert DESCRIPTION COMMAND...: fail unless COMMAND succeeds.
+assert()
+{
+    _as_d=$1
+    shift
+    "$@" || fail "$_as_d"
+    info "ok: $_as_d"
+}
+
+# wait_for TIMEOUT_S DESCRIPTION COMMAND...: poll COMMAND until it succeeds;
+# 1 on timeout.  Prints progress every 10 s.
+wait_for()
+{
+    _wf_t=$1
+    _wf_d=$2
+    shift 2
+    _wf_t0=$(now)
+    _wf_next=10
+    while ! "$@"; do
+        _wf_el=$(since "$_wf_t0")
+        _wf_el=${_wf_el%.*}
+        if [ "$_wf_el" -ge "$_wf_t" ]; then
+            info "timed out after ${_wf_t}s: $_wf_d"
+            return 1
+        fi
+        if [ "$_wf_el" -ge "$_wf_next" ]; then
+            info "...${_wf_el}s waiting for $_wf_d"
+            _wf_next=$((_wf_next + 10))
+        fi
+        nap "$WAIT_STEP"
+    done
+    info "after $(since "$_wf_t0")s: $_wf_d"
+}
+
+# await TIMEOUT_S DESCRIPTION COMMAND...: wait_for or fail.
+await()
+{
+    wait_for "$@" || fail "timed out: $2"
+}
+
+# kb2mb KB: MiB, or "?" when KB is not a number.
+kb2mb()
+{
+    case $1 in
+    '' | *[!0-9]*) echo '?' ;;
+    *) echo $(($1 / 1024)) ;;
+    esac
+}
+
+# Integer comparisons that tolerate empty values (they fail).
+le()
+{
+    [ -n "$1" ] && [ -n "$2" ] && [ "$1" -le "$2" ]
+}
+ge()
+{
+    [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ]
+}
+# near A B TOL: |A - B| <= TOL
+near()
+{
+    [ -n "$1" ] && [ -n "$2" ] &&
+        [ $(($1 - $2)) -le "$3" ] && [ $(($2 - $1)) -le "$3" ]
+}
+
+#### xenstore and xl ###################################################
+
+# No timeout(1) here: it doubles the cost, and a hung xenstored is caught
+# by the run's own time limit.
+xs_read()
+{
+    xenstore-read "$1" 2>/dev/null
+}
+
+# dom_id NAME: the domid, from xenstore (xl is slow under emulation),
+# cached until destroy_guest.
+dom_id()
+{
+    if read -r _di 2>/dev/null <"/run/xenlab/domid-$1"; then
+        echo "$_di"
+        return 0
+    fi
+    for _di in $(timeout 10 xenstore-list /local/domain 2>/dev/null); do
+        if [ "$(xs_read "/local/domain/$_di/name")" = "$1" ]; then
+            echo "$_di" >"/run/xenlab/domid-$1"
+            echo "$_di"
+            return 0
+        fi
+    done
+    return 1
+}
+
+dom_path()
+{
+    _dp=$(dom_id "$1") || return 1
+    echo "/local/domain/$_dp"
+}
+
+# Names of the guests this script created and that still exist.
+guest_names()
+{
+    while read -r _gn; do
+        [ -n "$(xs_read "/local/domain/$(dom_id "$_gn")/name")" ] &&
+            echo "$_gn"
+    done </run/xenlab/guests 2>/dev/null
+}
+
+host_free_mb()
+{
+    timeout 10 xl info free_memory 2>/dev/null
+}
+
+# Current allocation (hypervisor tot_pages), MiB, as xl list shows it.
+actual_mb()
+{
+    timeout 10 xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
+}
+
+target_kb()
+{
+    _tp=$(dom_path "$1") || return 1
+    xs_read "$_tp/memory/target"
+}
+
+# The agent's record, e.g. "v=1 seq=4 total=... bal=131072 ...".
+stats()
+{
+    _sp=$(dom_path "$1") || return 1
+    xs_read "$_sp/data/xenballoon/stats"
+}
+
+# stat_field NAME KEY: one field of the agent's record.
+stat_field()
+{
+    for _kv in $(stats "$1"); do
+        case $_kv in
+        "$2"=*)
+            echo "${_kv#*=}"
+            return 0
+            ;;
+        esac
+    done
+    return 1
+}
+
+# The guest's balloon (current_kb) as its agent last published it.
+bal_kb()
+{
+    stat_field "$1" bal
+}
+
+#### guests ############################################################
+
+# create_guest NAME MEM_MB MAXMEM_MB [WORKLOAD]: a PV guest running the
+# agent; WORKLOAD is "eatmem:key=val,..." (see guest-init.sh) or empty.
+create_guest()
+{
+    _cg_n=$1
+    _cg_w=${4:-}
+    cat >"/etc/xen/$_cg_n.cfg" <<EOF
+name = "$_cg_n"
+type = "pv"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/initrd"
+extra = "console=hvc0 quiet xbwork=$_cg_w xbagent=$AGENT_ARGS"
+memory = $2
+maxmem = $3
+vcpus = 1
+on_crash = "preserve"
+EOF
+    now >"/run/xenlab/created-$_cg_n"
+    if ! timeout 120 xl create -q "/etc/xen/$_cg_n.cfg"; then
+        info "xl create $_cg_n failed"
+        return 1
+    fi
+    echo "$_cg_n" >>/run/xenlab/guests
+    # the command key the guest polls: dom0 writes, the guest reads
+    _cg_p=$(dom_path "$_cg_n") || return 1
+    xenstore-write "$_cg_p/data/xenlab-cmd" "0 none"
+    xenstore-chmod "$_cg_p/data/xenlab-cmd" "n${_cg_p##*/}"
+    info "created $_cg_n (${2}M, max ${3}M${_cg_w:+, $_cg_w})" \
+        "in $(since "$(cat "/run/xenlab/created-$_cg_n")")s"
+}
+
+# create_guests [N [MEM [MAXMEM [WORKLOAD]]]]: g1..gN, defaults from the
+# xenlab run options.  Returns 1 if any creation failed.
+create_guests()
+{
+    _cgs_n=${1:-$XL_GUESTS}
+    _cgs_i=1
+    _cgs_rc=0
+    while [ "$_cgs_i" -le "$_cgs_n" ]; do
+        create_guest "g$_cgs_i" "${2:-$GUEST_MEM}" "${3:-$GUEST_MAXMEM}" \
+            "${4:-}" || _cgs_rc=1
+        _cgs_i=$((_cgs_i + 1))
+    done
+    return $_cgs_rc
+}
+
+agent_published()
+{
+    [ -n "$(stats "$1")" ]
+}
+
+# wait_agent NAME [TIMEOUT_S]: fail unless the guest's agent publishes.
+wait_agent()
+{
+    await "${2:-120}" "$1's agent record" agent_published "$1"
+    timing "guest-publishing-$1" \
+        "$(since "$(cat "/run/xenlab/created-$1")")"
+}
+
+destroy_guest()
+{
+    timeout 60 xl destroy "$1" || return 1
+    rm -f "/run/xenlab/domid-$1"
+}
+
+# guest_cmd NAME COMMAND...: have the guest's /init run a lab command
+# (work ARGS | stop | agent-kill | agent-start) and wait for its ack.
+guest_cmd()
+{
+    _gc_n=$1
+    shift
+    _gc_p=$(dom_path "$_gc_n") || fail "no guest $_gc_n"
+    _gc_seq=$(($(cat "/run/xenlab/seq-$_gc_n" 2>/dev/null || echo 0) + 1))
+    echo "$_gc_seq" >"/run/xenlab/seq-$_gc_n"
+    xenstore-write "$_gc_p/data/xenlab-cmd" "$_gc_seq $*"
+    await 20 "$_gc_n acks '$*'" guest_acked "$_gc_p" "$_gc_seq"
+}
+
+guest_acked()
+{
+    [ "$(xs_read "$1/data/xenlab-ack")" = "$2" ]
+}
+
+# guest_work NAME EATMEM-ARGS...: replace the guest's workload.
+guest_work()
+{
+    _gw_n=$1
+    shift
+    guest_cmd "$_gw_n" work "$@"
+}
+
+# The guest's current eatmem chunk, KiB (0 when none).
+work_kb()
+{
+    _wk_p=$(dom_path "$1") || return 1
+    _wk=$(xs_read "$_wk_p/data/xenlab-work")
+    echo "${_wk%% *}"
+}
+
+# work_holds NAME: the guest's eatmem finished touching its chunk.  An
+# eatmem that ended (exit, or died-rcN: the OOM killer) fails the test.
+work_holds()
+{
+    _wh_p=$(dom_path "$1") || return 1
+    _wh=$(xs_read "$_wh_p/data/xenlab-work")
+    case $_wh in
+    *hold) return 0 ;;
+    *exit | *died*) fail "$1's eatmem ended ($_wh)" ;;
+    esac
+    return 1
+}
+
+# await_hold NAME TIMEOUT_S: wait until NAME's eatmem holds its chunk.
+await_hold()
+{
+    await "$2" "$1's eatmem holds its chunk" work_holds "$1"
+}
+
+# One line with every guest's figures, for the log.
+snapshot()
+{
+    _sn="free=$(host_free_mb)M"
+    _sl=$(timeout 10 xl list 2>/dev/null)
+    for _s in $(guest_names); do
+        _sn="$_sn | $_s act=$(echo "$_sl" |
+            awk -v n="$_s" '$1 == n { print $3 }')M"
+        _sn="$_sn tgt=$(kb2mb "$(target_kb "$_s")")M"
+        _sn="$_sn bal=$(kb2mb "$(bal_kb "$_s")")M"
+        _sn="$_sn work=$(kb2mb "$(work_kb "$_s")")M"
+    done
+    info "$_sn${1:+ ($1)}"
+}
+
+# Sample `xl info free_memory` in the background; sampler_stop prints the
+# lowest value seen (MiB) and how many samples were taken.
+sampler_start()
+{
+    (
+        while :; do
+            host_free_mb
+            nap 0.3
+        done
+    ) >/run/xenlab/free.samples 2>/dev/null &
+    echo $! >/run/xenlab/sampler.pid
+}
+
+sampler_stop()
+{
+    kill "$(cat /run/xenlab/sampler.pid)" 2>/dev/null
+    wait "$(cat /run/xenlab/sampler.pid)" 2>/dev/null
+    awk 'NF && $1 + 0 == $1 { n++; if (min == "" || $1 < min) min = $1 }
+        END { print min, n }' /run/xenlab/free.samples
+}
+
+#### the daemon ########################################################
+
+ctl()
+{
+    timeout 20 xenballoon-ctl -s "$XB_SOCK" "$@"
+}
+
+ctl_up()
+{
+    ctl status >/dev/null 2>&1
+}
+
+# ctl_dom NAME FIELD: a field of NAME's entry in `status --json` (found
+# by domid).  Strings come without their quotes, null as "null".
+ctl_dom()
+{
+    _cd=$(dom_id "$1") || return 1
+    ctl --json status 2>/dev/null | tr '{}' '\n\n' |
+        grep "\"domid\": *$_cd," | head -1 |
+        sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p"
+}
+
+# ctl_listed NAME: the daemon's status has an entry for NAME's domid.
+ctl_listed()
+{
+    _cl=$(dom_id "$1") || return 1
+    ctl --json status 2>/dev/null | tr '{}' '\n\n' |
+        grep -q "\"domid\": *$_cl,"
+}
+
+# ctl_host FIELD: a field of the "host" object in `status --json`.
+ctl_host()
+{
+    ctl --json status 2>/dev/null | tr '{}' '\n\n' |
+        grep '"available_kb"' | head -1 |
+        sed -n "s/.*\"$1\": *\([0-9-]*\).*/\1/p"
+}
+
+daemon_pid()
+{
+    cat /run/xenlab/daemon.pid 2>/dev/null
+}
+
+daemon_alive()
+{
+    _pid=$(daemon_pid) && [ -n "$_pid" ] && kill -0 "$_pid" 2>/dev/null
+}
+
+# Start `xenballoon-ctl daemon` on /etc/xenballoon.json, logging to
+# $XB_LOG, and wait for its socket to answer.
+daemon_start()
+{
+    [ -x /usr/bin/xenballoon-ctl ] ||
+        fail "xenballoon-ctl is not in the lab image (build it first)"
+    [ -s "$XB_CONF" ] || fail "no daemon config (xenlab run --config)"
+    mkdir -p "$(dirname "$XB_SOCK")"
+    _ds_t0=$(now)
+    echo "---- daemon start at uptime $_ds_t0" >>"$XB_LOG"
+    xenballoon-ctl daemon -f -c "$XB_CONF" >>"$XB_LOG" 2>&1 &
+    echo $! >/run/xenlab/daemon.pid
+    wait_for 30 "daemon answers on $XB_SOCK" ctl_up || return 1
+    timing daemon-up "$(since "$_ds_t0")"
+}
+
+# SIGKILL the daemon, as a crash would.
+daemon_kill()
+{
+    _dk=$(daemon_pid)
+    [ -n "$_dk" ] || return 0
+    kill -9 "$_dk" 2>/dev/null
+    wait "$_dk" 2>/dev/null
+    rm -f /run/xenlab/daemon.pid
+    info "daemon (pid $_dk) killed"
+}
+
+# need_daemon: fail unless the daemon is up.
+need_daemon()
+{
+    daemon_alive || fail "the daemon is not running"
+    ctl_up || fail "the daemon does not answer on $XB_SOCK"
+}
