@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "balancer.h"
+#include "unit/check_main.h"
 
 #define M 1024ULL
 
@@ -212,14 +213,4 @@ suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(suite)

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "xmalloc.h"
+#include "unit/check_main.h"
 
 #ifndef XB_SRCDIR
 #error "XB_SRCDIR must name the source tree"
@@ -769,14 +770,4 @@ config_suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(config_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(config_suite)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain.h"
+#include "unit/check_main.h"
 
 static const struct dom_limits lim = {
     .stale_ms = 30000,
@@ -232,14 +233,4 @@ suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(suite)

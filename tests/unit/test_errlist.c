@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "errlist.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -58,15 +59,9 @@ main(void)
 {
     Suite *s = suite_create("errlist");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_join, 0, NITEMS(join_cases));
     tcase_add_test(tc, test_format);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return xb_check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gstatus.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -222,8 +223,6 @@ main(void)
 {
     Suite *s = suite_create("gstatus");
     TCase *tc = tcase_create("lines");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_format_roundtrip);
     tcase_add_test(tc, test_format_reason);
@@ -232,9 +231,5 @@ main(void)
     tcase_add_loop_test(tc, test_tune, 0, NITEMS(tune_cases));
     tcase_add_test(tc, test_tune_format);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return xb_check_run(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "guestview.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define GIB (UINT64_C(1024) * 1024)
@@ -276,8 +277,6 @@ main(void)
 {
     Suite *s = suite_create("guestview");
     TCase *tc = tcase_create("build");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_level, 0, NITEMS(level_cases));
     tcase_add_loop_test(tc, test_ratio, 0, NITEMS(ratio_cases));
@@ -288,9 +287,5 @@ main(void)
     tcase_add_loop_test(tc, test_inflated, 0, NITEMS(infl_cases));
     tcase_add_loop_test(tc, test_swapin, 0, NITEMS(swap_cases));
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return xb_check_run(s);
 }

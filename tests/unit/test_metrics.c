@@ -20,6 +20,7 @@
 #include "config.h"
 #include "metrics.h"
 #include "xmalloc.h"
+#include "unit/check_main.h"
 
 /*
  * Rates.
@@ -654,14 +655,4 @@ suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(suite)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "unit/check_main.h"
 
 #define MiB(x) ((uint64_t)(x)*1024)
 #define TP_MAXDOM 6
@@ -167,13 +168,7 @@ tp_run(const char *policy, const struct tp_case *c)
 static inline int
 tp_main(Suite *s)
 {
-    SRunner *sr = srunner_create(s);
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return xb_check_run(s);
 }
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "procfs.h"
 #include "record.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -338,14 +339,4 @@ procfs_suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(procfs_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(procfs_suite)

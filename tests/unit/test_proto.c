@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "fake_daemon.h"
 #include "proto.h"
+#include "unit/check_main.h"
 
 /*
  * Request decoding.
@@ -814,14 +815,4 @@ proto_suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(proto_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(proto_suite)

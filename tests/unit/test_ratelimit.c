@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "log.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define STEPS_MAX 12
@@ -101,15 +102,9 @@ main(void)
 {
     Suite *s = suite_create("ratelimit");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_ratelimit, 0, NITEMS(rl_cases));
     tcase_add_test(tc, test_null_suppressed);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return xb_check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define KIB_MAX (UINT64_C(1) << 34)
@@ -387,14 +388,4 @@ record_suite(void)
     return s;
 }
 
-int
-main(void)
-{
-    SRunner *sr = srunner_create(record_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+XB_CHECK_MAIN(record_suite)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "selfballoon.h"
+#include "unit/check_main.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -178,17 +179,11 @@ main(void)
 {
     Suite *s = suite_create("selfballoon");
     TCase *tc = tcase_create("arithmetic");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_minimum_target, 0, NITEMS(mt_cases));
     tcase_add_loop_test(tc, test_compute, 0, NITEMS(sb_cases));
     tcase_add_test(tc, test_floor_keeps_kernel_alive);
     tcase_add_loop_test(tc, test_input, 0, NITEMS(in_cases));
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return xb_check_run(s);
 }
