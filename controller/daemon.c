@@ -210,8 +210,8 @@ rescan(struct xb_daemon *d, int full)
             dom = domtab_add(&d->doms, v[i].domid);
             if (v[i].domid != 0)
                 memcpy(dom->name, name, sizeof(dom->name));
-            else if (d->hv->domname(d->hvp, 0, dom->name,
-                                    sizeof(dom->name)) < 0)
+            else if (d->hv->domname(d->hvp, 0, dom->name, sizeof(dom->name)) <
+                     0)
                 snprintf(dom->name, sizeof(dom->name), "Domain-0");
             dom->actual_kb = v[i].actual_kb;
             /* Carry on from the target in force: a restarted daemon

@@ -456,7 +456,7 @@ sim_open(struct event_base *base, const struct xb_config *cfg,
             goto fail;
         }
     }
-    TAILQ_FOREACH (cd, &cfg->sim.doms, entry) {
+    TAILQ_FOREACH(cd, &cfg->sim.doms, entry) {
         struct sim_guest g;
         char name[64];
 

@@ -93,11 +93,15 @@ static const struct xb_pol_param pr_params_table[] = {
       "fraction of actual added at once after an OOM kill or full stall" },
     { "probe", XB_PP_DOUBLE, 0.02, 0, 0.5, offsetof(struct pr_params, probe),
       "fraction of actual taken per step from a domain without stall" },
-    /* A step below the balancer's deadband (8 MiB by default) would never
-     * be issued, so small domains would stop being probed at all. */
-    { "probe_min", XB_PP_KIB, 16384, 0, POL_KIB_MAX,
+    /* A step below the balancer's deadband (8 MiB by default) is never
+     * issued, so a domain stops being probed near deadband / probe
+     * (400 MiB by default).  Off by default: probing further buys density
+     * (BENCHMARKS.md: 6 idle guests instead of 3) at the price of stall
+     * and OOM kills when demand returns to a guest with a slow balloon. */
+    { "probe_min", XB_PP_KIB, 0, 0, POL_KIB_MAX,
       offsetof(struct pr_params, probe_min),
-      "smallest probe step, KiB (16 MiB: above the default deadband)" },
+      "smallest probe step, KiB (0: off; 8192 or more reaches past the default "
+      "deadband)" },
     { "floor", XB_PP_KIB, 131072, 0, POL_KIB_MAX,
       offsetof(struct pr_params, floor),
       "KiB above used memory a domain is never probed below (128 MiB)" },

@@ -287,25 +287,34 @@ static const struct tp_case cases[] = {
       { { 0, MiB(1024), MiB(1100), MiB(256), MiB(4096), 0, 0, 2,
           STALL(124, 200000), 1153434 },
         { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2, CALM(724),
-          1024000 } } }, /*
+          1024000 } } },
+    /*
      * A small calm domain, used 64 MiB: 2% of 524288 is 10486 KiB, under
      * probe_min, so it steps 16384: 507904 (>= F 196608).  The same with
-     * probe 0 does not probe at all.
+     * probe 0 does not probe at all, probe_min or not; and by default
+     * (probe_min 0) the 10486 KiB step stands: 513802.
      */
     { "small calm, probe_min",
-      NULL,
+      "{\"probe_min\": 16384}",
       MiB(8192),
       0,
       1,
       { { 0, MiB(512), MiB(512), MiB(64), MiB(1024), 0, 0, 2, CALM(448),
           507904 } } },
     { "probe disabled",
-      "{\"probe\": 0}",
+      "{\"probe\": 0, \"probe_min\": 16384}",
       MiB(8192),
       0,
       1,
       { { 0, MiB(512), MiB(512), MiB(64), MiB(1024), 0, 0, 2, CALM(448),
           MiB(512) } } },
+    { "small calm, default",
+      NULL,
+      MiB(8192),
+      0,
+      1,
+      { { 0, MiB(512), MiB(512), MiB(64), MiB(1024), 0, 0, 2, CALM(448),
+          513802 } } },
 };
 
 START_TEST(test_pressure_table)
