@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cfg_value.h"
 #include "cmd.h"
 #include "xmalloc.h"
 
@@ -93,29 +94,6 @@ cmd_help(FILE *out, const char *name)
     return 0;
 }
 
-static const char *
-cmd_type_name(json_type t)
-{
-    switch (t) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "?";
-}
-
 int
 cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
 {
@@ -139,7 +117,7 @@ cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
             t = JSON_TRUE;
         if (t != a->type) {
             xb_set_cause(cause, "argument \"%s\" must be %s", a->name,
-                         cmd_type_name(a->type));
+                         cfg_type_name(a->type));
             return -1;
         }
     }

@@ -13,7 +13,7 @@ add_library(xbproto STATIC
   control.c
   proto.c)
 target_include_directories(xbproto PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(xbproto PUBLIC xbcommon PkgConfig::JANSSON
+target_link_libraries(xbproto PUBLIC xbconfig xbcommon PkgConfig::JANSSON
                       PkgConfig::LIBEVENT)
 
 # The CLI's man page (it also documents the daemon) and the daemon's unit.

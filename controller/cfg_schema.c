@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The schema-table engine (see cfg_schema.h): generic parsing, defaults,
+ * dumping and freeing of one JSON object, driven by its key table.
+ * Nothing here is fatal: every problem is added to the caller's error
+ * list and parsing goes on to find the next one.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_schema.h"
+#include "cfg_value.h"
+#include "config.h"
+#include "xmalloc.h"
+
+void
+cfg_error(struct cfg_ctx *ctx, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        fatal("vasprintf");
+    va_end(ap);
+    if (path == NULL || *path == '\0')
+        xb_errlist_add(ctx->el, "%s: %s", ctx->name, msg);
+    else
+        xb_errlist_add(ctx->el, "%s: %s: %s", ctx->name, path, msg);
+    free(msg);
+}
+
+static const struct cfg_word *
+cfg_word_find(const struct cfg_word *w, const char *name)
+{
+    for (; w->name != NULL; w++)
+        if (strcmp(w->name, name) == 0)
+            return w;
+    return NULL;
+}
+
+static const char *
+cfg_word_name(const struct cfg_word *w, int value)
+{
+    for (; w->name != NULL; w++)
+        if (w->value == value)
+            return w->name;
+    return "unknown";
+}
+
+/* "a, b, c" (caller frees). */
+static char *
+cfg_list_names(const struct cfg_word *w, const struct cfg_key *k)
+{
+    size_t len = 1, n = 0;
+    char *out;
+
+    for (size_t i = 0; w ? w[i].name != NULL : k[i].name != NULL; i++)
+        len += strlen(w ? w[i].name : k[i].name) + 2;
+    out = xb_malloc(len);
+    *out = '\0';
+    for (size_t i = 0; w ? w[i].name != NULL : k[i].name != NULL; i++) {
+        if (n++ > 0)
+            strcat(out, ", ");
+        strcat(out, w ? w[i].name : k[i].name);
+    }
+    return out;
+}
+
+char *
+cfg_path_key(const char *path, const char *key)
+{
+    char *p;
+
+    if (*path == '\0')
+        return xb_strdup(key);
+    xb_asprintf(&p, "%s.%s", path, key);
+    return p;
+}
+
+int
+cfg_want_object(struct cfg_ctx *ctx, json_t *v, const char *path)
+{
+    if (json_is_object(v))
+        return 0;
+    cfg_error(ctx, path, "expected an object, got %s",
+              cfg_type_name(json_typeof(v)));
+    return -1;
+}
+
+static void
+cfg_parse_quantity_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
+                       const char *path, void *base)
+{
+    void (*fmt)(uint64_t, char *, size_t);
+    char *cause = NULL, val[CFG_VALUE_BUF], lo[CFG_VALUE_BUF],
+         hi[CFG_VALUE_BUF];
+    uint64_t u;
+    int rc;
+
+    if (k->type == CT_SIZE) {
+        rc = cfg_parse_size(v, &u, &cause);
+        fmt = cfg_fmt_size;
+    } else {
+        rc = cfg_parse_duration(v, &u, &cause);
+        fmt = cfg_fmt_duration;
+    }
+    if (rc != 0) {
+        cfg_error(ctx, path, "%s", cause);
+        free(cause);
+        return;
+    }
+    if (u < k->min || u > k->max) {
+        fmt(u, val, sizeof(val));
+        fmt(k->min, lo, sizeof(lo));
+        fmt(k->max, hi, sizeof(hi));
+        cfg_error(ctx, path, "%s is out of range [%s, %s]", val, lo, hi);
+        return;
+    }
+    *FIELD(base, k, uint64_t) = u;
+}
+
+static void
+cfg_parse_count_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
+                    const char *path, void *base)
+{
+    json_int_t i;
+
+    if (!json_is_integer(v)) {
+        cfg_error(ctx, path, "expected an integer, got %s",
+                  cfg_type_name(json_typeof(v)));
+        return;
+    }
+    i = json_integer_value(v);
+    if (i < 0 || (uint64_t)i < k->min || (uint64_t)i > k->max) {
+        cfg_error(ctx, path,
+                  "%" JSON_INTEGER_FORMAT " is out of range [%" PRIu64
+                  ", %" PRIu64 "]",
+                  i, k->min, k->max);
+        return;
+    }
+    if (k->type == CT_U64)
+        *FIELD(base, k, uint64_t) = (uint64_t)i;
+    else if (k->type == CT_UINT)
+        *FIELD(base, k, unsigned) = (unsigned)i;
+    else
+        *FIELD(base, k, int) = (int)i;
+}
+
+static void
+cfg_parse_string_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
+                     const char *path, void *base)
+{
+    char **field = FIELD(base, k, char *), *cause = NULL, *q, *names;
+    const struct cfg_word *w = NULL;
+    const char *s;
+
+    if (json_is_null(v) && (k->flags & CK_NULL)) {
+        free(*field);
+        *field = NULL;
+        return;
+    }
+    if (!json_is_string(v)) {
+        cfg_error(ctx, path, "expected a string%s, got %s",
+                  (k->flags & CK_NULL) ? " or null" : "",
+                  cfg_type_name(json_typeof(v)));
+        return;
+    }
+    s = json_string_value(v);
+    if (k->words != NULL && (w = cfg_word_find(k->words, s)) == NULL) {
+        q = cfg_quote(s);
+        names = cfg_list_names(k->words, NULL);
+        cfg_error(ctx, path, "%s is not one of: %s", q, names);
+        free(names);
+        free(q);
+        return;
+    }
+    if (k->check != NULL && k->check(s, &cause) != 0) {
+        cfg_error(ctx, path, "%s", cause);
+        free(cause);
+        return;
+    }
+    if (k->type == CT_ENUM) {
+        *FIELD(base, k, int) = w->value;
+        return;
+    }
+    free(*field);
+    *field = xb_strdup(s);
+}
+
+static void
+cfg_parse_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
+              const char *path, void *base)
+{
+    double d;
+
+    switch (k->type) {
+    case CT_SIZE:
+    case CT_DURATION:
+        cfg_parse_quantity_key(ctx, k, v, path, base);
+        break;
+    case CT_DOUBLE:
+        if (!json_is_number(v)) {
+            cfg_error(ctx, path, "expected a number, got %s",
+                      cfg_type_name(json_typeof(v)));
+            break;
+        }
+        d = json_number_value(v);
+        if (!(d >= k->dmin && d <= k->dmax)) {
+            cfg_error(ctx, path, "%g is out of range [%g, %g]", d, k->dmin,
+                      k->dmax);
+            break;
+        }
+        *FIELD(base, k, double) = d;
+        break;
+    case CT_U64:
+    case CT_UINT:
+    case CT_INT:
+        cfg_parse_count_key(ctx, k, v, path, base);
+        break;
+    case CT_BOOL:
+        if (!json_is_boolean(v)) {
+            cfg_error(ctx, path, "expected true or false, got %s",
+                      cfg_type_name(json_typeof(v)));
+            break;
+        }
+        *FIELD(base, k, int) = json_is_true(v);
+        break;
+    case CT_STRING:
+    case CT_ENUM:
+    case CT_WORD:
+        cfg_parse_string_key(ctx, k, v, path, base);
+        break;
+    case CT_OBJECT:
+        if (cfg_want_object(ctx, v, path) == 0)
+            cfg_parse_object(ctx, k->sub, v, path, FIELD(base, k, char));
+        break;
+    case CT_NODE:
+        k->n_parse(ctx, v, path, base);
+        break;
+    }
+}
+
+void
+cfg_parse_object(struct cfg_ctx *ctx, const struct cfg_schema *sc, json_t *obj,
+                 const char *path, void *base)
+{
+    const struct cfg_key *k;
+    size_t start = ctx->el->n;
+    const char *key;
+    char *kpath, *names;
+    json_t *v;
+
+    json_object_foreach(obj, key, v) {
+        for (k = sc->keys; k->name != NULL; k++)
+            if (strcmp(k->name, key) == 0)
+                break;
+        kpath = cfg_path_key(path, key);
+        if (k->name != NULL)
+            cfg_parse_key(ctx, k, v, kpath, base);
+        else {
+            names = cfg_list_names(NULL, sc->keys);
+            cfg_error(ctx, kpath, "unknown key (known: %s)", names);
+            free(names);
+        }
+        free(kpath);
+    }
+    if (sc->post != NULL)
+        sc->post(ctx, path, base, obj, ctx->el->n == start);
+}
+
+void
+cfg_schema_defaults(const struct cfg_schema *sc, void *base)
+{
+    for (const struct cfg_key *k = sc->keys; k->name != NULL; k++) {
+        switch (k->type) {
+        case CT_SIZE:
+        case CT_DURATION:
+        case CT_U64:
+            *FIELD(base, k, uint64_t) = k->def;
+            break;
+        case CT_UINT:
+            *FIELD(base, k, unsigned) = (unsigned)k->def;
+            break;
+        case CT_INT:
+        case CT_BOOL:
+            *FIELD(base, k, int) = (int)k->idef;
+            break;
+        case CT_ENUM:
+            *FIELD(base, k, int) = (int)k->def;
+            break;
+        case CT_DOUBLE:
+            *FIELD(base, k, double) = k->ddef;
+            break;
+        case CT_STRING:
+        case CT_WORD:
+            *FIELD(base, k, char *) =
+                k->sdef != NULL ? xb_strdup(k->sdef) : NULL;
+            break;
+        case CT_OBJECT:
+            cfg_schema_defaults(k->sub, FIELD(base, k, char));
+            break;
+        case CT_NODE:
+            if (k->n_defaults != NULL)
+                k->n_defaults(base);
+            break;
+        }
+    }
+}
+
+void
+cfg_schema_dispose(const struct cfg_schema *sc, void *base)
+{
+    for (const struct cfg_key *k = sc->keys; k->name != NULL; k++) {
+        switch (k->type) {
+        case CT_STRING:
+        case CT_WORD:
+            free(*FIELD(base, k, char *));
+            *FIELD(base, k, char *) = NULL;
+            break;
+        case CT_OBJECT:
+            cfg_schema_dispose(k->sub, FIELD(base, k, char));
+            break;
+        case CT_NODE:
+            if (k->n_dispose != NULL)
+                k->n_dispose(base);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* For CK_SPARSE keys: still at the default, i.e. unset? */
+static int
+cfg_is_default(const struct cfg_key *k, const void *base)
+{
+    const char *s;
+
+    switch (k->type) {
+    case CT_SIZE:
+    case CT_DURATION:
+    case CT_U64:
+        return *CFIELD(base, k, uint64_t) == k->def;
+    case CT_UINT:
+        return *CFIELD(base, k, unsigned) == k->def;
+    case CT_INT:
+    case CT_BOOL:
+        return *CFIELD(base, k, int) == k->idef;
+    case CT_STRING:
+    case CT_WORD:
+        s = *CFIELD(base, k, char *);
+        return s == NULL ? k->sdef == NULL
+                         : k->sdef != NULL && strcmp(s, k->sdef) == 0;
+    default:
+        return 0;
+    }
+}
+
+static json_t *
+cfg_dump_key(const struct cfg_key *k, const void *base)
+{
+    const char *s;
+    char buf[CFG_VALUE_BUF];
+    uint64_t u;
+
+    switch (k->type) {
+    case CT_SIZE:
+    case CT_DURATION:
+        u = *CFIELD(base, k, uint64_t);
+        if (u == 0)
+            return json_integer(0);
+        if (k->type == CT_SIZE)
+            cfg_fmt_size(u, buf, sizeof(buf));
+        else
+            cfg_fmt_duration(u, buf, sizeof(buf));
+        return json_string(buf);
+    case CT_U64:
+        return json_integer((json_int_t)*CFIELD(base, k, uint64_t));
+    case CT_UINT:
+        return json_integer(*CFIELD(base, k, unsigned));
+    case CT_INT:
+        return json_integer(*CFIELD(base, k, int));
+    case CT_BOOL:
+        return json_boolean(*CFIELD(base, k, int) > 0);
+    case CT_DOUBLE:
+        return json_real(*CFIELD(base, k, double));
+    case CT_ENUM:
+        return json_string(cfg_word_name(k->words, *CFIELD(base, k, int)));
+    case CT_STRING:
+    case CT_WORD:
+        s = *CFIELD(base, k, char *);
+        return s != NULL ? json_string(s) : json_null();
+    case CT_OBJECT:
+        return cfg_dump_object(k->sub, CFIELD(base, k, char));
+    case CT_NODE:
+        return k->n_dump(base);
+    }
+    return json_null();
+}
+
+json_t *
+cfg_dump_object(const struct cfg_schema *sc, const void *base)
+{
+    json_t *obj = json_object();
+
+    for (const struct cfg_key *k = sc->keys; k->name != NULL; k++) {
+        if ((k->flags & CK_SPARSE) && cfg_is_default(k, base))
+            continue;
+        if (k->shown != NULL && !k->shown(base))
+            continue;
+        json_object_set_new(obj, k->name, cfg_dump_key(k, base));
+    }
+    return obj;
+}
