@@ -234,8 +234,13 @@ rescan(struct xb_daemon *d, int full)
             dmn_emit(d, json_pack("{s:s, s:i, s:s}", "event", "domain-new",
                                   "domid", (json_int_t)dom->domid, "name",
                                   dom->name));
-            if (!dom->is_dom0)
+            if (!dom->is_dom0) {
+                /* What the agent wrote before we looked may be old (a
+                 * restarted daemon, an agent since killed): keep it as
+                 * history, but wait for a new record before acting. */
                 read_record(d, dom, now);
+                dom->heard = 0;
+            }
         }
         dom->seen = 1;
         dom->actual_kb = v[i].actual_kb;

@@ -74,7 +74,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
         /* Until its agent has spoken, a domain is left alone: there is
          * nothing to decide on, and one that libxl is still building
          * would refuse a target anyway. */
-        b->managed = !paused && dom->accepted > 0;
+        b->managed = !paused && dom->heard > 0;
         b->silent = dom->state == DOM_NO_AGENT || dom->state == DOM_STALE;
         b->wanted_kb = want[k].target_kb;
         if (dom->uncoop) {

@@ -183,10 +183,10 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     if (d->nhist > 0) {
         const struct xb_record *last = &d->hist[d->nhist - 1].rec;
 
-        if (rec.v[XB_F_SEQ] == last->v[XB_F_SEQ]) {
-            d->last_record_ms = now; /* same record, re-read */
+        /* The same record read again (a watch firing on registration,
+         * a rescan) says nothing about the agent being alive. */
+        if (rec.v[XB_F_SEQ] == last->v[XB_F_SEQ])
             return 1;
-        }
     }
     if (d->nhist == d->hist_cap) {
         memmove(d->hist, d->hist + 1, (d->hist_cap - 1) * sizeof(*d->hist));
@@ -199,6 +199,7 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     d->raw[len] = '\0';
     d->last_record_ms = now;
     d->accepted++;
+    d->heard++;
     return 1;
 }
 
@@ -266,7 +267,7 @@ dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
         d->state = DOM_UNCOOPERATIVE;
     else if (d->stuck)
         d->state = DOM_STUCK;
-    else if (d->nhist == 0)
+    else if (d->nhist == 0 || d->heard == 0)
         d->state = DOM_NO_AGENT;
     else if (now - d->last_record_ms > lim->stale_ms)
         d->state = DOM_STALE;

@@ -50,6 +50,11 @@ struct dom {
     char raw[XB_RECORD_MAX + 1]; /* last accepted record, for `show` */
     uint64_t last_record_ms;
     uint64_t accepted, rejected, throttled;
+    /* Records this daemon saw the agent write (a new seq since the domain
+     * was found): only they show the agent is alive.  A record that was
+     * already there when the domain was found may be a dead agent's last
+     * words, so it is history, not a sign of life. */
+    uint64_t heard;
     char last_reject[128];
     uint64_t last_reject_ms;
     double tokens; /* record rate limiter */

@@ -46,18 +46,27 @@ function(xb_e2e_test name)
     FIXTURES_REQUIRED xb_lab ENVIRONMENT "XB_BUILD=${CMAKE_BINARY_DIR}")
 endfunction()
 
+# Wall time on a quiet 2-core machine: about 1.5 + 3.5 + 3 + 3 min
+# (each includes a ~15 s boot).  The limits are about twice that, so a
+# busy machine still gets a verdict, and a hung boot (retried) fits once.
 # No daemon: agents publish, balloons follow `xl mem-set`.
-xb_e2e_test(smoke TIMEOUT 300
+xb_e2e_test(smoke TIMEOUT 240
   ARGS --guests 2 --guest-mem 192 --guest-maxmem 384)
 
 if(TARGET xenballoon-ctl)
-  # Scenarios 1, 2, 3 and 6: status, grow/shrink, host reserve, `reserve`.
-  xb_e2e_test(balance TIMEOUT 720 CONFIG balance.json
+  # Scenarios 1, 2, 3 and 6: status, grow/shrink (with the spike ->
+  # target -> balloon latencies), host reserve, `reserve`.
+  xb_e2e_test(balance TIMEOUT 480 CONFIG balance.json
     ARGS --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
          --guest-maxmem 768)
-  # Scenarios 4 and 5: an uncooperative guest, daemon crash + restart,
-  # a guest destroyed mid-run.
-  xb_e2e_test(faults TIMEOUT 600 CONFIG faults.json
+  # Scenarios 4 and 5: a dead agent, daemon crash + restart, guests
+  # destroyed while it is down and while it runs.
+  xb_e2e_test(faults TIMEOUT 420 CONFIG faults.json
     ARGS --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
          --guest-maxmem 512)
+  # Scenario 7: the guest's own view, selfballooning without a daemon,
+  # yielding to one that starts.
+  xb_e2e_test(guest_view TIMEOUT 420 CONFIG guest_view.json
+    ARGS --host-mem 1536 --dom0-mem 384 --guests 2 --guest-mem 192
+         --guest-maxmem 768)
 endif()

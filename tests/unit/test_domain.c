@@ -191,6 +191,37 @@ START_TEST(test_states)
 }
 END_TEST
 
+/* A record that was there before the daemon looked (a restarted daemon,
+ * an agent killed since) and the same record read again prove nothing:
+ * the domain waits for a new one, and a dead agent goes stale. */
+START_TEST(test_old_record_is_not_life)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 5);
+    d->actual_kb = 1000000;
+    dom_target_changed(d, 1000000, 0);
+    ck_assert_int_eq(dom_intake(d, GOOD, strlen(GOOD), 1000), 1);
+    d->heard = 0; /* what the daemon does with the record found */
+    dom_update_state(d, &lim, 2000);
+    ck_assert_str_eq(dom_state_name(d->state), "no-agent");
+    ck_assert_int_eq(dom_intake(d, GOOD, strlen(GOOD), 3000), 1);
+    dom_update_state(d, &lim, 4000);
+    ck_assert_str_eq(dom_state_name(d->state), "no-agent");
+    dom_intake(d, "v=1 seq=2 total=1000000 free=1", 30, 5000);
+    dom_update_state(d, &lim, 6000);
+    ck_assert_str_eq(dom_state_name(d->state), "managed");
+    /* Re-read long after: the agent is silent all the same. */
+    dom_intake(d, "v=1 seq=2 total=1000000 free=1", 30, 5000 + lim.stale_ms);
+    ck_assert_uint_eq(d->last_record_ms, 5000);
+    dom_update_state(d, &lim, 5001 + lim.stale_ms);
+    ck_assert_str_eq(dom_state_name(d->state), "stale");
+    domtab_dispose(&t);
+}
+END_TEST
+
 static const struct {
     uint64_t maxmem_kb, floor_kb, expect_kb;
 } mins[] = {
@@ -227,6 +258,7 @@ suite(void)
     tcase_add_test(tc, test_rate_limit);
     tcase_add_test(tc, test_history_ring);
     tcase_add_test(tc, test_states);
+    tcase_add_test(tc, test_old_record_is_not_life);
     tcase_add_loop_test(tc, test_default_min, 0,
                         sizeof(mins) / sizeof(mins[0]));
     suite_add_tcase(s, tc);

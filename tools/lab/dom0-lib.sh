@@ -498,3 +498,141 @@ need_daemon()
     daemon_alive || fail "the daemon is not running"
     ctl_up || fail "the daemon does not answer on $XB_SOCK"
 }
+
+#### latency tracing ###################################################
+
+# trace_start NAME...: record, with dom0's uptime, every target decision
+# of the daemon (its `monitor` stream: JSON lines whose ts_ms is the same
+# CLOCK_MONOTONIC as /proc/uptime) into /run/xenlab/monitor.jsonl, and
+# every agent record of each NAME as dom0 sees it ("UPTIME RECORD") into
+# /run/xenlab/trace-NAME.  They run until dom0 powers off.
+trace_start()
+{
+    if [ ! -e /run/xenlab/monitor.pid ]; then
+        xenballoon-ctl -s "$XB_SOCK" --json monitor \
+            >>/run/xenlab/monitor.jsonl 2>/dev/null &
+        echo $! >/run/xenlab/monitor.pid
+    fi
+    for _ts_n in "$@"; do
+        [ -e "/run/xenlab/trace-$_ts_n" ] && continue
+        _ts_p=$(dom_path "$_ts_n") || continue
+        (
+            xenstore-watch "$_ts_p/data/xenballoon/stats" 2>/dev/null |
+                while read -r _; do
+                    read -r _tt _ </proc/uptime
+                    echo "$_tt $(xs_read "$_ts_p/data/xenballoon/stats")"
+                done
+        ) >"/run/xenlab/trace-$_ts_n" &
+    done
+}
+
+# trace_mark: dom0's uptime now, for trace_report's "since".
+trace_mark()
+{
+    read -r _tm _ </proc/uptime
+    echo "$_tm"
+}
+
+# trace_report SINCE NAME...: for every target change of NAME... the
+# daemon made since the uptime SINCE, how long the guest's balloon took to
+# reach it (its agent's bal= within 2 MiB, or past it), then the median
+# and worst.  Prints "TIMING" lines; the median and worst (s, two
+# decimals; "-" if none) go to /run/xenlab/trace.result as "N MED MAX
+# UNREACHED".
+trace_report()
+{
+    _tr_since=$1
+    shift
+    for _tr_n in "$@"; do
+        awk -v since="$_tr_since" -v name="$_tr_n" \
+            -v trace="/run/xenlab/trace-$_tr_n" '
+            BEGIN {
+                while ((getline l < trace) > 0) {
+                    split(l, f, " ")
+                    for (i in f) if (f[i] ~ /^bal=/) {
+                        nt++; tt[nt] = f[1] + 0; tb[nt] = substr(f[i], 5) + 0
+                    }
+                }
+            }
+            /"event": *"target"/ && $0 ~ ("\"name\": *\"" name "\"") {
+                ts = $0; sub(/.*"ts_ms": */, "", ts); ts = (ts + 0) / 1000
+                if (ts < since) next
+                o = $0; sub(/.*"old_kb": */, "", o); o += 0
+                n = $0; sub(/.*"new_kb": */, "", n); n += 0
+                r = -1
+                for (k = 1; k <= nt; k++) {
+                    if (tt[k] < ts) continue
+                    if ((n >= o && tb[k] >= n - 2048) ||
+                        (n < o && tb[k] <= n + 2048)) { r = tt[k] - ts; break }
+                }
+                printf "%s %s %.2f %d %d %.2f\n", name, (n >= o ? "grow" : "shrink"), ts, o, n, r
+            }' /run/xenlab/monitor.jsonl
+    done >/run/xenlab/trace.events
+    awk '{ print }' /run/xenlab/trace.events | while read -r _n _d _t _o _nn _r; do
+        info "target $_n $_d $((_o / 1024))M -> $((_nn / 1024))M at ${_t}s: balloon there after ${_r}s"
+    done
+    awk '$6 >= 0 { v[++n] = $6 } $6 < 0 { u++ }
+        END {
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+                if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+            if (n == 0) { print 0, "-", "-", u + 0; exit }
+            med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            printf "%d %.2f %.2f %d\n", n, med, v[n], u + 0
+        }' /run/xenlab/trace.events >/run/xenlab/trace.result
+}
+
+# spike_report SINCE NAME: NAME's demand spike after the uptime SINCE (the
+# first agent record whose anon= is 8 MiB or more above the last one
+# before SINCE), the daemon's first grow of NAME after it, and the first
+# record whose balloon reached that grow.  Appends "NAME ISSUE REACH"
+# (seconds from the spike; -1 when it never happened) to
+# /run/xenlab/spikes and prints it.
+spike_report()
+{
+    awk -v since="$1" -v name="$2" -v trace="/run/xenlab/trace-$2" '
+        BEGIN {
+            while ((getline l < trace) > 0) {
+                nf = split(l, f, " "); a = -1; b = -1
+                for (i = 2; i <= nf; i++) {
+                    if (f[i] ~ /^anon=/) a = substr(f[i], 6) + 0
+                    if (f[i] ~ /^bal=/) b = substr(f[i], 5) + 0
+                }
+                if (a < 0) continue
+                n++; t[n] = f[1] + 0; an[n] = a; ba[n] = b
+            }
+            for (k = 1; k <= n; k++) {
+                if (t[k] < since) { a0 = an[k]; continue }
+                if (an[k] >= a0 + 8192) { spike = t[k]; break }
+            }
+        }
+        /"event": *"target"/ && $0 ~ ("\"name\": *\"" name "\"") && !g {
+            ts = $0; sub(/.*"ts_ms": */, "", ts); ts = (ts + 0) / 1000
+            o = $0; sub(/.*"old_kb": */, "", o); o += 0
+            nw = $0; sub(/.*"new_kb": */, "", nw); nw += 0
+            if (ts >= since && nw > o) { g = ts; gk = nw }
+        }
+        END {
+            if (spike == "") { print name, -1, -1; exit }
+            iss = (g == "") ? -1 : g - spike
+            if (iss < 0 && g != "") iss = 0
+            r = -1
+            if (g != "") for (k = 1; k <= n; k++)
+                if (t[k] >= g && ba[k] >= gk - 2048) { r = t[k] - spike; break }
+            printf "%s %.2f %.2f\n", name, iss, r
+        }' /run/xenlab/monitor.jsonl | tee -a /run/xenlab/spikes
+}
+
+# spike_summary: median and worst of the spikes' ISSUE and REACH times.
+spike_summary()
+{
+    for _col in 2 3; do
+        awk -v c="$_col" '$c >= 0 { v[++n] = $c } $c < 0 { u++ }
+            END {
+                for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+                    if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+                if (n == 0) { print "none", "-", "-", u + 0; exit }
+                med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+                printf "%d %.2f %.2f %d\n", n, med, v[n], u + 0
+            }' /run/xenlab/spikes
+    done
+}

@@ -9,11 +9,13 @@
 #   xbagent=OPT,OPT...        extra agent options, commas for spaces
 #   xbwork=eatmem:K=V,...     run eatmem; K is seed, max, min, sleep,
 #                             writes, n, rate, fixed or pattern (pattern
-#                             steps separated by '+': 100M:10:5+300M:20:0)
+#                             steps separated by '+': 100M:10:5+300M:20:0),
+#                             or respawn=1: start it again 5 s after the
+#                             OOM killer took it (the demo's overcommit)
 #
 # dom0 writes "SEQ COMMAND ARGS" to data/xenlab-cmd; this loop runs it and
 # writes SEQ to data/xenlab-ack.  Commands: work EATMEM-ARGS | stop |
-# agent-kill | agent-start.  The current eatmem chunk ("KIB PHASE") is
+# agent-kill | agent-start | status.  The current eatmem chunk ("KIB PHASE") is
 # mirrored to data/xenlab-work so dom0 sees the demand.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -71,15 +73,18 @@ work_start()
     # eatmem exits 0 on SIGTERM; anything else (the OOM killer's SIGKILL)
     # is reported, since eatmem cannot say so itself
     (
-        eatmem -r /run/eatmem.report "$@" &
-        echo $! >/run/eatmem.pid
-        wait $!
-        rc=$?
-        rm -f /run/eatmem.pid
-        if [ "$rc" != 0 ]; then
+        while :; do
+            eatmem -r /run/eatmem.report "$@" &
+            echo $! >/run/eatmem.pid
+            wait $!
+            rc=$?
+            [ "$rc" != 0 ] || break
             echo "0 died-rc$rc" >/run/eatmem.report
             echo "guest: eatmem ended, rc=$rc"
-        fi
+            [ "$respawn" = 1 ] || break
+            sleep 5
+        done
+        rm -f /run/eatmem.pid
     ) &
     while [ ! -e /run/eatmem.pid ]; do
         sleep 0.1
@@ -89,16 +94,18 @@ work_start()
 # eatmem:seed=3,max=200M -> eatmem -s 3 -m 200M
 work_from_cmdline()
 {
+    spec=$1
     set --
-    case $1 in
+    respawn=0
+    case $spec in
     eatmem:*) ;;
     '') return 0 ;;
     *)
-        echo "guest: unknown xbwork=$1"
+        echo "guest: unknown xbwork=$spec"
         return 0
         ;;
     esac
-    for kv in $(echo "${1#eatmem:}" | tr , ' '); do
+    for kv in $(echo "${spec#eatmem:}" | tr , ' '); do
         v=${kv#*=}
         case $kv in
         seed=*) set -- "$@" -s "$v" ;;
@@ -110,6 +117,7 @@ work_from_cmdline()
         fixed=*) set -- "$@" -f "$v" ;;
         pattern=*) set -- "$@" -p "$v" ;;
         rate=*) set -- "$@" -R "$v" ;;
+        respawn=*) respawn=$v ;;
         *) echo "guest: ignoring xbwork item $kv" ;;
         esac
     done
@@ -132,12 +140,21 @@ serve_commands()
         verb=$1
         shift
         case $verb in
-        work) work_start "$@" ;;
+        work)
+            respawn=0
+            work_start "$@"
+            ;;
         stop) work_stop ;;
         agent-kill) agent_kill ;;
         agent-start)
             agent_kill
             agent_start
+            ;;
+        status)
+            out=$(xenballoon-agent --status --json 2>&1)
+            xenstore-write memory/xenballoon/status forged 2>/dev/null &&
+                out="$out WRITABLE"
+            xenstore-write data/xenlab-status "$out"
             ;;
         none) ;;
         *) echo "guest: unknown lab command $verb" ;;
@@ -146,6 +163,7 @@ serve_commands()
     done
 }
 
+respawn=0
 agent_start
 echo "0 none" >/run/eatmem.report
 work_from_cmdline "$xbwork"
