@@ -11,53 +11,10 @@ set -u
 
 AGENT=$1
 FIXTURES=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-command -v python3 >/dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/xb-agent-xs.XXXXXX") || exit 1
-SOCK=$TMP/socket
-LOG=$TMP/store.log
+PREFIX=xb-agent-xs
+. "$(dirname "$0")/mocklib.sh"
 FX=$FIXTURES/linux-6.1-xen-pv
 STATS=/local/domain/0/data/xenballoon/stats
-mock=
-agent=
-fails=0
-tests=0
-
-cleanup()
-{
-    [ -n "$agent" ] && kill "$agent" 2>/dev/null
-    [ -n "$mock" ] && kill "$mock" 2>/dev/null
-    wait 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail()
-{
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# check NAME CONDITION-COMMAND...
-check()
-{
-    name=$1
-    shift
-    tests=$((tests + 1))
-    "$@" || fail "$name"
-}
-
-start_mock()
-{
-    python3 "$HERE/mock-xenstored.py" "$SOCK" "$LOG" &
-    mock=$!
-    i=0
-    while [ ! -S "$SOCK" ] && [ "$i" -lt 50 ]; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-    [ -S "$SOCK" ] || { echo "mock did not start"; exit 1; }
-}
 
 stop_mock()
 {

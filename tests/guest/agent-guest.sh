@@ -13,42 +13,12 @@ set -u
 
 AGENT=$1
 FIXTURES=$2
-MOCK=$(cd "$(dirname "$0")/../agent" && pwd)/mock-xenstored.py
-command -v python3 >/dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/xb-agent-guest.XXXXXX") || exit 1
-SOCK=$TMP/socket
-LOG=$TMP/store.log
+PREFIX=xb-agent-guest
+. "$(dirname "$0")/../agent/mocklib.sh"
 HOME_=/local/domain/0
 STATS=$HOME_/data/xenballoon/stats
 ROOT=$TMP/root
 TKB=$ROOT/sys/devices/system/xen_memory/xen_memory0/target_kb
-mock=
-agent=
-fails=0
-tests=0
-
-cleanup()
-{
-    [ -n "$agent" ] && kill "$agent" 2>/dev/null
-    [ -n "$mock" ] && kill "$mock" 2>/dev/null
-    wait 2>/dev/null
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail()
-{
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-check()
-{
-    name=$1
-    shift
-    tests=$((tests + 1))
-    "$@" || fail "$name"
-}
 
 # eventually SECONDS NAME COMMAND...: polls COMMAND every 0.1 s.
 eventually()
@@ -86,14 +56,7 @@ lines()
     grep -c "$2" "$1" 2>/dev/null
 }
 
-python3 "$MOCK" "$SOCK" "$LOG" &
-mock=$!
-i=0
-while [ ! -S "$SOCK" ] && [ "$i" -lt 50 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-[ -S "$SOCK" ] || { echo "mock did not start"; exit 1; }
+start_mock
 export XENSTORED_PATH="$SOCK"
 
 #### --status ##########################################################
