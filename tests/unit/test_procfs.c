@@ -106,12 +106,27 @@ START_TEST(test_fixture)
 END_TEST
 
 /* meminfo text: what is kept, what is refused. */
-static const struct {
+/* One text-parser case: input, expected return, expected fields. */
+struct parse_case {
     const char *name;
     const char *text;
     int rc;
     const char *want;
-} meminfo_cases[] = {
+};
+
+static void
+check_parse(int (*parse)(const char *, struct xb_record *),
+            const struct parse_case *c)
+{
+    struct xb_record got, exp;
+
+    xb_record_clear(&got);
+    ck_assert_int_eq(parse(c->text, &got), c->rc);
+    want(c->want, &exp);
+    assert_record(c->name, &got, &exp);
+}
+
+static const struct parse_case meminfo_cases[] = {
     { "minimal", "MemTotal: 100 kB\nMemFree: 10 kB\n", 0, "total=100 free=10" },
     { "no trailing newline", "MemTotal:  100 kB\nMemFree:  10 kB", 0,
       "total=100 free=10" },
@@ -143,22 +158,11 @@ static const struct {
 
 START_TEST(test_meminfo)
 {
-    struct xb_record got, exp;
-
-    xb_record_clear(&got);
-    ck_assert_int_eq(xb_proc_parse_meminfo(meminfo_cases[_i].text, &got),
-                     meminfo_cases[_i].rc);
-    want(meminfo_cases[_i].want, &exp);
-    assert_record(meminfo_cases[_i].name, &got, &exp);
+    check_parse(xb_proc_parse_meminfo, &meminfo_cases[_i]);
 }
 END_TEST
 
-static const struct {
-    const char *name;
-    const char *text;
-    int rc;
-    const char *want;
-} vmstat_cases[] = {
+static const struct parse_case vmstat_cases[] = {
     { "old refault", "pswpin 1\nworkingset_refault 7\noom_kill 2\n", 0,
       "pswpin=1 refault=7 oom=2" },
     { "split refault summed",
@@ -181,22 +185,11 @@ static const struct {
 
 START_TEST(test_vmstat)
 {
-    struct xb_record got, exp;
-
-    xb_record_clear(&got);
-    ck_assert_int_eq(xb_proc_parse_vmstat(vmstat_cases[_i].text, &got),
-                     vmstat_cases[_i].rc);
-    want(vmstat_cases[_i].want, &exp);
-    assert_record(vmstat_cases[_i].name, &got, &exp);
+    check_parse(xb_proc_parse_vmstat, &vmstat_cases[_i]);
 }
 END_TEST
 
-static const struct {
-    const char *name;
-    const char *text;
-    int rc;
-    const char *want;
-} psi_cases[] = {
+static const struct parse_case psi_cases[] = {
     { "both",
       "some avg10=1.00 avg60=0.50 avg300=0.10 total=300\n"
       "full avg10=0.00 avg60=0.00 avg300=0.00 total=200\n",
@@ -216,13 +209,7 @@ static const struct {
 
 START_TEST(test_psi)
 {
-    struct xb_record got, exp;
-
-    xb_record_clear(&got);
-    ck_assert_int_eq(xb_proc_parse_psi(psi_cases[_i].text, &got),
-                     psi_cases[_i].rc);
-    want(psi_cases[_i].want, &exp);
-    assert_record(psi_cases[_i].name, &got, &exp);
+    check_parse(xb_proc_parse_psi, &psi_cases[_i]);
 }
 END_TEST
 
