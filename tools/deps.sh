@@ -5,7 +5,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config libxen-dev libevent-dev libjansson-dev
 check clang libclang-rt-14-dev clang-format valgrind python3 util-linux tmux
-qemu-system-x86 busybox-static cpio perl xz-utils prometheus"
+qemu-system-x86 busybox-static cpio perl xz-utils prometheus jq gnuplot-nox"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
