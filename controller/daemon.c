@@ -313,8 +313,9 @@ apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
                           bal_why_name(b->why), "reason", dom->reason));
 }
 
+/* `scanned`: the caller has just listed the domains; don't list again. */
 static void
-rebalance(struct xb_daemon *d)
+rebalance(struct xb_daemon *d, int scanned)
 {
     struct bal_dom *bd;
     uint64_t now = dmn_now_ms(), trigger;
@@ -325,7 +326,7 @@ rebalance(struct xb_daemon *d)
         return; /* never act on a view we cannot refresh */
     /* Allocations and host free read together: a promise is judged
      * against the allocation that the free figure already reflects. */
-    if (rescan(d, d->need_rescan) < 0)
+    if (!scanned && rescan(d, d->need_rescan) < 0)
         return;
     if (d->hv->physinfo(d->hvp, &d->phys) < 0) {
         log_warn("reading host memory");
@@ -381,7 +382,7 @@ on_settle(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     d->settle_armed = 0;
-    rebalance(d);
+    rebalance(d, 0);
 }
 
 /* Says what a state change means and, when it is bad, what to check. */
@@ -430,9 +431,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
-    if (!d->xs_up)
+    if (!d->xs_up || rescan(d, d->need_rescan) < 0)
         return;
-    rescan(d, d->need_rescan);
     for (unsigned i = 0; i < d->doms.n; i++) {
         struct dom *dom = d->doms.v[i];
         enum dom_state before = dom->state;
@@ -450,7 +450,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
         }
     }
     expire_holds(d, now);
-    rebalance(d);
+    rebalance(d, 1);
 }
 
 static void
