@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The safety balancer: see balancer.h for the rules it enforces.  Three
- * passes over the domains: shrink what the policy wants smaller (stepped,
+ * The safety balancer: see balancer.h for the rules it enforces.  Passes
+ * over the domains: bring targets above max down, withdraw what stuck
+ * domains cannot do, shrink what the policy wants smaller (stepped,
  * rate-limited, never a silent domain), reclaim what the host's reserve
  * and the operator's holds need, then grow from what is truly free.
  */
@@ -38,22 +39,52 @@ promised(const struct bal_dom *doms, unsigned n, int use_new)
     return sum;
 }
 
+/*
+ * Memory shrinking domains are still to release and will: not a stuck
+ * domain's, and not the last few MiB of one that has arrived (within
+ * progress_kb of its target), for balloons stop short.
+ */
 static uint64_t
-releasing(const struct bal_dom *doms, unsigned n)
+releasing(const struct bal_params *p, const struct bal_dom *doms, unsigned n)
 {
     uint64_t sum = 0;
 
-    for (unsigned i = 0; i < n; i++)
-        if (!doms[i].stuck)
-            sum += sat_sub(doms[i].actual_kb, doms[i].new_target_kb);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t gap = sat_sub(doms[i].actual_kb, doms[i].new_target_kb);
+
+        if (!doms[i].stuck && gap > p->progress_kb)
+            sum += gap;
+    }
     return sum;
 }
 
-/* The wish, clamped into the domain's range. */
+/* The lowest target a shrink may ask for: min, or the floor learnt (never
+ * above max). */
+static uint64_t
+lo(const struct bal_dom *d)
+{
+    uint64_t l = d->floor_kb > d->min_kb ? d->floor_kb : d->min_kb;
+
+    return l < d->max_kb ? l : d->max_kb;
+}
+
+/* The highest target growth may ask for: max, or the ceiling learnt; a
+ * floor learnt later wins over an older, lower ceiling. */
+static uint64_t
+hi(const struct bal_dom *d)
+{
+    uint64_t h = d->max_kb;
+
+    if (d->ceil_kb != 0 && d->ceil_kb < h)
+        h = d->ceil_kb;
+    return h > lo(d) ? h : lo(d);
+}
+
+/* The wish, clamped into the domain's range and its learnt limits. */
 static uint64_t
 wish(const struct bal_dom *d)
 {
-    return clamp(d->wanted_kb, d->min_kb, d->max_kb);
+    return clamp(d->wanted_kb, lo(d), hi(d));
 }
 
 static uint64_t
@@ -83,7 +114,34 @@ pass_clamp(struct bal_dom *doms, unsigned n)
     }
 }
 
-/* Pass 1: shrinks the policy asked for, slowly. */
+/*
+ * Pass 1: a stuck domain is not asked again for what it cannot do: its
+ * unmet shrink or growth is withdrawn, the target put back to what it
+ * holds (within [min, max]).  Its share goes to the others in the passes
+ * that follow.
+ */
+static void
+pass_withdraw(const struct bal_params *p, struct bal_dom *doms, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct bal_dom *d = &doms[i];
+        uint64_t to;
+
+        if (!d->managed || !d->stuck || d->why != BAL_KEEP)
+            continue;
+        to = clamp(d->actual_kb, d->min_kb, d->max_kb);
+        /* Never a new promise (below min, `to` is above what it holds). */
+        if (to > d->actual_kb && to > d->new_target_kb)
+            continue;
+        if (d->new_target_kb + p->progress_kb >= to &&
+            to + p->progress_kb >= d->new_target_kb)
+            continue;
+        d->new_target_kb = to;
+        d->why = BAL_WITHDRAW;
+    }
+}
+
+/* Pass 2: shrinks the policy asked for, slowly. */
 static void
 pass_shrink(const struct bal_params *p, struct bal_dom *doms, unsigned n)
 {
@@ -107,25 +165,156 @@ pass_shrink(const struct bal_params *p, struct bal_dom *doms, unsigned n)
     }
 }
 
+static int
+donor(const struct bal_dom *d)
+{
+    return d->managed && !d->silent && !d->stuck;
+}
+
+/* What reclaim may take from d: its target down to its floor. */
+static uint64_t
+room_of(const struct bal_dom *d)
+{
+    return donor(d) ? sat_sub(d->new_target_kb, lo(d)) : 0;
+}
+
 /*
- * Pass 2: when free memory plus what is already being released does not
+ * A deficit under the deadband is taken where it hurts least: from the
+ * donor with the most room, then the next, so that a few MiB do not turn
+ * into a change for every domain.  Returns what is left.
+ */
+static uint64_t
+take_small(struct bal_dom *doms, unsigned n, uint64_t deficit)
+{
+    while (deficit > 0) {
+        struct bal_dom *best = NULL;
+        uint64_t give;
+
+        for (unsigned i = 0; i < n; i++)
+            if (room_of(&doms[i]) > 0 &&
+                (best == NULL || room_of(&doms[i]) > room_of(best)))
+                best = &doms[i];
+        if (best == NULL)
+            break;
+        give = room_of(best) < deficit ? room_of(best) : deficit;
+        best->new_target_kb -= give;
+        best->why = BAL_RECLAIM;
+        deficit -= give;
+    }
+    return deficit;
+}
+
+static uint64_t
+rate_of(const struct bal_params *p, const struct bal_dom *d)
+{
+    return d->rate_kb_s ? d->rate_kb_s : p->rate_kb_s ? p->rate_kb_s : 1;
+}
+
+/* What d gives if every donor releases for t_ms at its own speed. */
+static uint64_t
+give_at(const struct bal_params *p, const struct bal_dom *d, uint64_t t_ms)
+{
+    __uint128_t g = (__uint128_t)rate_of(p, d) * t_ms / 1000;
+
+    return g < room_of(d) ? (uint64_t)g : room_of(d);
+}
+
+static uint64_t
+given_at(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
+         uint64_t t_ms)
+{
+    uint64_t sum = 0;
+
+    for (unsigned i = 0; i < n; i++)
+        sum += give_at(p, &doms[i], t_ms);
+    return sum;
+}
+
+/*
+ * A larger deficit is made up as fast as the balloons allow: every donor
+ * releases in parallel, so the shortest time T is the one in which each
+ * gives min(its room, its speed x T) and together they cover the deficit
+ * (water-filling).  A fast donor gives more than a slow one; one that runs
+ * out of room gives what it has.  Returns what is left.
+ */
+/* The least t_ms in which the donors give kb (or the time they need to
+ * give all they have). */
+static uint64_t
+fill_ms(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
+        uint64_t kb)
+{
+    uint64_t lo_ms = 0, hi_ms = 1;
+
+    while (given_at(p, doms, n, hi_ms) < kb && hi_ms < (1ULL << 40))
+        hi_ms *= 2;
+    while (lo_ms + 1 < hi_ms) {
+        uint64_t mid = lo_ms + (hi_ms - lo_ms) / 2;
+
+        if (given_at(p, doms, n, mid) >= kb)
+            hi_ms = mid;
+        else
+            lo_ms = mid;
+    }
+    return hi_ms;
+}
+
+uint64_t
+bal_time_to_free(const struct bal_params *p, const struct bal_dom *doms,
+                 unsigned n, uint64_t kb)
+{
+    uint64_t t;
+
+    if (kb == 0)
+        return 0;
+    t = fill_ms(p, doms, n, kb);
+    return given_at(p, doms, n, t) >= kb ? t : UINT64_MAX;
+}
+
+static uint64_t
+take_fastest(const struct bal_params *p, struct bal_dom *doms, unsigned n,
+             uint64_t deficit)
+{
+    uint64_t hi_ms = fill_ms(p, doms, n, deficit), over;
+
+    over = given_at(p, doms, n, hi_ms);
+    over = over > deficit ? over - deficit : 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct bal_dom *d = &doms[i];
+        uint64_t give = give_at(p, d, hi_ms), trim;
+
+        /* The last millisecond's rounding: handed back in table order. */
+        trim = over < give ? over : give;
+        give -= trim;
+        over -= trim;
+        if (give == 0)
+            continue;
+        d->new_target_kb -= give;
+        d->why = BAL_RECLAIM;
+        deficit = deficit > give ? deficit - give : 0;
+    }
+    return deficit;
+}
+
+/*
+ * Pass 3: when free memory plus what is already being released does not
  * cover the reserve, the holds and the promises, take the shortfall: first
- * by withdrawing promises not yet taken, then from the donors with the most
- * room above their floor, in proportion to that room.
+ * by withdrawing promises not yet taken, then from the donors with room
+ * above their floor (take_small for a small deficit, take_fastest for a
+ * larger one).  Sets res->deficit_kb, returns what
+ * could not be covered.
  */
 static uint64_t
 pass_reclaim(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
-             unsigned n)
+             unsigned n, struct bal_result *res)
 {
     uint64_t need = p->reserve_kb + p->held_kb + promised(doms, n, 1);
-    uint64_t have = free_kb + releasing(doms, n);
-    uint64_t deficit, room = 0, taken = 0;
+    uint64_t have = free_kb + releasing(p, doms, n);
+    uint64_t deficit;
 
     if (have >= need)
         return 0;
     deficit = need - have;
-    if (deficit < p->deadband_kb)
-        return 0;
+    res->deficit_kb = deficit;
     /* Withdraw unmet promises first: no memory has to move for that. */
     for (unsigned i = 0; i < n && deficit > 0; i++) {
         struct bal_dom *d = &doms[i];
@@ -143,34 +332,9 @@ pass_reclaim(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
         d->why = BAL_RECLAIM;
         deficit -= give;
     }
-    for (unsigned i = 0; i < n; i++) {
-        const struct bal_dom *d = &doms[i];
-
-        if (d->managed && !d->silent && !d->stuck)
-            room += sat_sub(d->new_target_kb, d->min_kb);
-    }
-    if (deficit == 0 || room == 0)
-        return deficit;
-    for (unsigned i = 0; i < n && taken < deficit; i++) {
-        struct bal_dom *d = &doms[i];
-        uint64_t r, give;
-
-        if (!d->managed || d->silent || d->stuck)
-            continue;
-        r = sat_sub(d->new_target_kb, d->min_kb);
-        if (r == 0)
-            continue;
-        /* Proportional share, rounded up so the sum covers the deficit. */
-        give = (uint64_t)(((__uint128_t)deficit * r + room - 1) / room);
-        if (give > r)
-            give = r;
-        if (give > deficit - taken)
-            give = deficit - taken;
-        d->new_target_kb -= give;
-        d->why = BAL_RECLAIM;
-        taken += give;
-    }
-    return deficit - taken;
+    if (deficit > 0 && deficit < p->deadband_kb)
+        return take_small(doms, n, deficit);
+    return take_fastest(p, doms, n, deficit);
 }
 
 /* What raising d from its new target to `to` adds to the promises. */
@@ -180,14 +344,23 @@ grow_cost(const struct bal_dom *d, uint64_t to)
     return sat_sub(to, d->actual_kb) - sat_sub(d->new_target_kb, d->actual_kb);
 }
 
-/* Growth the policy wants for d, or 0 when none is to be issued. */
+/* Growth the policy wants for d, or 0 when none is to be issued.  While
+ * the host is short, a domain releasing memory is not raised back. */
 static uint64_t
-grow_wish(const struct bal_params *p, const struct bal_dom *d)
+grow_wish(const struct bal_params *p, const struct bal_dom *d, int short_)
 {
     uint64_t w = wish(d);
 
-    if (!d->managed || d->stuck || d->why == BAL_RECLAIM)
+    if (!d->managed || d->why == BAL_RECLAIM || d->why == BAL_WITHDRAW)
         return 0;
+    if (short_ && d->new_target_kb < d->actual_kb)
+        return 0;
+    /* A stuck domain is raised to its min, never further. */
+    if (d->stuck) {
+        if (d->new_target_kb >= d->min_kb)
+            return 0;
+        w = d->min_kb;
+    }
     if (w <= d->new_target_kb)
         return 0;
     /* Below-min domains are raised even by less than the deadband. */
@@ -196,8 +369,16 @@ grow_wish(const struct bal_params *p, const struct bal_dom *d)
     return w;
 }
 
+/* Free memory does not yet cover the reserve, the holds and promises. */
+static int
+host_short(const struct bal_params *p, uint64_t free_kb,
+           const struct bal_dom *doms, unsigned n)
+{
+    return free_kb < p->reserve_kb + p->held_kb + promised(doms, n, 1);
+}
+
 /*
- * Pass 3: growth, paid only from memory that is free and unpromised.  When
+ * Pass 4: growth, paid only from memory that is free and unpromised.  When
  * it does not stretch to every wish, each grower gets a share of it in
  * proportion to what it asked for.
  */
@@ -206,18 +387,19 @@ pass_grow(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
           unsigned n)
 {
     uint64_t avail, pool, total = 0;
+    int short_ = host_short(p, free_kb, doms, n);
 
     avail = sat_sub(free_kb, p->reserve_kb + p->held_kb + promised(doms, n, 1));
     pool = avail;
     for (unsigned i = 0; i < n; i++) {
-        uint64_t w = grow_wish(p, &doms[i]);
+        uint64_t w = grow_wish(p, &doms[i], short_);
 
         if (w != 0)
             total += grow_cost(&doms[i], w);
     }
     for (unsigned i = 0; i < n; i++) {
         struct bal_dom *d = &doms[i];
-        uint64_t w = grow_wish(p, d), cost, grant, to;
+        uint64_t w = grow_wish(p, d, short_), cost, grant, to;
 
         if (w == 0)
             continue;
@@ -260,13 +442,14 @@ bal_run(const struct bal_params *p, uint64_t host_free_kb, struct bal_dom *doms,
         doms[i].why = BAL_KEEP;
     }
     pass_clamp(doms, n);
+    pass_withdraw(p, doms, n);
     pass_shrink(p, doms, n);
-    res->shortfall_kb = pass_reclaim(p, host_free_kb, doms, n);
+    res->shortfall_kb = pass_reclaim(p, host_free_kb, doms, n, res);
     pass_grow(p, host_free_kb, doms, n);
 
     res->free_kb = host_free_kb;
     res->promised_kb = promised(doms, n, 1);
-    res->releasing_kb = releasing(doms, n);
+    res->releasing_kb = releasing(p, doms, n);
     res->available_kb =
         sat_sub(host_free_kb, p->reserve_kb + p->held_kb + res->promised_kb);
     for (unsigned i = 0; i < n; i++)
@@ -290,6 +473,8 @@ bal_why_name(enum bal_why why)
         return "reclaim for host reserve";
     case BAL_CLAMP:
         return "clamp to max";
+    case BAL_WITHDRAW:
+        return "withdraw (stuck)";
     }
     return "?";
 }
@@ -300,6 +485,7 @@ bal_check(const struct bal_params *p, uint64_t host_free_kb,
 {
     uint64_t before = promised(doms, n, 0), after = promised(doms, n, 1);
     uint64_t room = sat_sub(host_free_kb, p->reserve_kb + p->held_kb);
+    int short_ = host_short(p, host_free_kb, doms, n);
 
     for (unsigned i = 0; i < n; i++) {
         const struct bal_dom *d = &doms[i];
@@ -342,8 +528,34 @@ bal_check(const struct bal_params *p, uint64_t host_free_kb,
             xb_set_cause(cause, "domain %u: change within deadband", d->domid);
             return -1;
         }
-        if (nt > t && d->stuck) {
+        if (d->why == BAL_WITHDRAW) {
+            if (!d->stuck || nt != clamp(d->actual_kb, d->min_kb, d->max_kb)) {
+                xb_set_cause(cause, "domain %u: bad withdrawal to %llu",
+                             d->domid, (unsigned long long)nt);
+                return -1;
+            }
+            continue;
+        }
+        if (nt > t && d->stuck && nt > d->min_kb) {
             xb_set_cause(cause, "domain %u: stuck but grown", d->domid);
+            return -1;
+        }
+        if (nt > t && nt > hi(d) && nt > d->min_kb) {
+            xb_set_cause(cause, "domain %u: grown above its ceiling %llu",
+                         d->domid, (unsigned long long)hi(d));
+            return -1;
+        }
+        if (nt < t && nt < lo(d) && nt < d->actual_kb && d->why != BAL_CLAMP) {
+            xb_set_cause(cause, "domain %u: shrunk below its floor %llu (%s)",
+                         d->domid, (unsigned long long)lo(d),
+                         bal_why_name(d->why));
+            return -1;
+        }
+        if (nt > t && short_ && t < d->actual_kb) {
+            xb_set_cause(cause,
+                         "domain %u: releasing donor raised while the "
+                         "host is short",
+                         d->domid);
             return -1;
         }
     }

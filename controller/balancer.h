@@ -12,11 +12,22 @@
  *  3. Every target issued lies within the domain's [min, max].
  *  4. Shrinks are slow (a bounded step, a minimum interval), grows are
  *     fast; changes smaller than the deadband are not issued.
- *  5. Stuck domains do not count as donors.
+ *  5. A stuck domain's unmet change is withdrawn (its target goes back to
+ *     what it holds) and its share is asked of the others in the same
+ *     pass; it is not a donor below the floor it could not pass, nor
+ *     grown above the ceiling it could not pass (both learnt by the
+ *     daemon, see domain.h).
  *  6. Silent domains (no agent, stale data) are never shrunk by a policy.
- * When the host is short of its reserve (a new domain, a reservation), the
- * balancer takes the shortfall from the domains with the most room above
- * their floor, regardless of what the policy wanted.
+ *  7. A domain within `progress_kb` of its target has arrived: balloons
+ *     stop short (2 MiB hypercall granularity, the kernel's own floor),
+ *     so the rest of its gap is not counted as on its way.
+ * When the host is short of its reserve or of the operator's holds (a new
+ * domain, a reservation), the balancer takes the shortfall from the
+ * domains with room above their floor, regardless of what the policy
+ * wanted: a small one (under the deadband) from the one donor with the
+ * most room, a larger one from every donor at once so that it is covered
+ * in the least time their balloon speeds allow.
+ * While the host is short, no donor's target is raised.
  *
  * bal_run() is a pure function so that it can be checked on random
  * snapshots every simulated tick.
@@ -26,6 +37,10 @@
 
 #include <stdint.h>
 
+/* Balloon speed assumed for a domain not yet seen moving, KiB/s: what a
+ * slow Linux guest manages (2 MiB per hypercall, with back-offs). */
+#define BAL_RATE_DEFAULT_KB_S (32 * 1024)
+
 struct bal_params {
     uint64_t reserve_kb;      /* host memory never handed out */
     uint64_t held_kb;         /* operator reservations (`reserve`) */
@@ -33,6 +48,8 @@ struct bal_params {
     double shrink_step;       /* at most this fraction of actual per step */
     uint64_t shrink_max_kb;   /* and at most this much per step */
     uint64_t min_interval_ms; /* between two shrinks of one domain */
+    uint64_t progress_kb;     /* closer than this to its target: arrived */
+    uint64_t rate_kb_s;       /* balloon speed assumed when not yet seen */
 };
 
 enum bal_why {
@@ -42,6 +59,7 @@ enum bal_why {
     BAL_SHRINK,    /* policy shrink (possibly stepped) */
     BAL_RECLAIM,   /* forced shrink to restore reserve/holds */
     BAL_CLAMP,     /* moved into [min, max] */
+    BAL_WITHDRAW,  /* a stuck domain's unmet change withdrawn */
 };
 
 struct bal_dom {
@@ -51,7 +69,10 @@ struct bal_dom {
     uint64_t wanted_kb;       /* the policy's wish */
     int managed;              /* 0: excluded, dom0, dying: never touched */
     int silent;               /* no agent or stale: never shrunk by policy */
-    int stuck;                /* not moving: not a donor */
+    int stuck;                /* not moving: unmet change withdrawn */
+    uint64_t floor_kb;        /* learnt: could not shrink below (0: none) */
+    uint64_t ceil_kb;         /* learnt: could not grow above (0: none) */
+    uint64_t rate_kb_s;       /* balloon speed seen (0: not yet) */
     uint64_t since_change_ms; /* time since its last target change */
     /* out */
     uint64_t new_target_kb;
@@ -63,7 +84,8 @@ struct bal_result {
     uint64_t promised_kb;  /* growth promised and not yet taken, after */
     uint64_t releasing_kb; /* shrinks not yet released (not counted on) */
     uint64_t available_kb; /* what growth could still use, after */
-    uint64_t shortfall_kb; /* reserve+holds not covered even by reclaim */
+    uint64_t deficit_kb;   /* reserve+holds+promises not covered, before */
+    uint64_t shortfall_kb; /* ... and not covered even by reclaim */
     unsigned changed;
 };
 
@@ -71,6 +93,14 @@ void bal_run(const struct bal_params *p, uint64_t host_free_kb,
              struct bal_dom *doms, unsigned n, struct bal_result *res);
 
 const char *bal_why_name(enum bal_why why);
+
+/*
+ * The least time, ms, in which the donors among doms could release kb
+ * from their new_target_kb down to their floors, in parallel at their
+ * speeds (how reclaim splits a deficit); UINT64_MAX if they cannot.
+ */
+uint64_t bal_time_to_free(const struct bal_params *p,
+                          const struct bal_dom *doms, unsigned n, uint64_t kb);
 
 /*
  * The invariants, checkable after any run: returns 0 or -1 with *cause.

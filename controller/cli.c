@@ -128,7 +128,13 @@ cli_run(const struct cmd_entry *ce, const char *path, int json, int argc,
         return CLI_EXIT_USAGE;
     }
 
-    rc = ctl_conn_open(path, XB_CLIENT_TIMEOUT_MS, &conn, &cause);
+    /* A request that may answer late (reserve --wait) is given its wait
+     * on top of the usual reply timeout. */
+    rc = ctl_conn_open(
+        path,
+        XB_CLIENT_TIMEOUT_MS +
+            (int)((ce->flags & CMD_WAIT) ? cmd_reserve_wait_ms(args) : 0),
+        &conn, &cause);
     if (rc != CLIENT_OK) {
         if (ce == &cmd_version_entry && rc == CLIENT_UNREACHABLE)
             rc = cli_version_unreachable(json, cause);
@@ -164,6 +170,17 @@ out:
     json_decref(args);
     ctl_conn_close(conn);
     return rc;
+}
+
+int
+cli_wants_help(int argc, char **argv)
+{
+    if (argc > 0 && strcmp(argv[0], "-h") == 0)
+        return 1;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
 }
 
 int
@@ -214,12 +231,21 @@ cli_main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     nargs = argc - 1;
+    if (cli_wants_help(nargs, argv + 1)) {
+        cmd_help(stdout, ce->name);
+        return CLI_EXIT_OK;
+    }
     if (nargs < ce->args_min || (ce->args_max >= 0 && nargs > ce->args_max)) {
         fprintf(stderr, "usage: xenballoon-ctl %s %s\n", ce->name, ce->usage);
         return CLI_EXIT_USAGE;
     }
     if (ce->run != NULL)
         return ce->run(path, json, argc, argv);
+    if (ce == &cmd_daemon_entry || ce == &cmd_check_config_entry) {
+        fprintf(stderr, "xenballoon-ctl: %s comes first, before any option\n",
+                ce->name);
+        return CLI_EXIT_USAGE;
+    }
     if (ce->flags & CMD_LOCAL) {
         if (cmd_help(stdout, nargs > 0 ? argv[1] : NULL) != 0) {
             fprintf(stderr, "xenballoon-ctl: unknown command '%s'\n", argv[1]);

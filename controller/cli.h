@@ -14,5 +14,8 @@
 
 /* argv as given to main(); returns the exit code. */
 int cli_main(int argc, char **argv);
+/* Whether a command's arguments ask for its usage: `--help` anywhere, or
+ * `-h` first (so `reserve 1G --help` is not read as a size). */
+int cli_wants_help(int argc, char **argv);
 
 #endif

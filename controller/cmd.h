@@ -21,6 +21,7 @@ struct xb_daemon;
 #define CMD_WRITE_ARGS 0x2 /* changes the daemon when given arguments */
 #define CMD_STREAM 0x4     /* streams events after the reply (monitor) */
 #define CMD_LOCAL 0x8      /* runs in the client only (help) */
+#define CMD_WAIT 0x10      /* may answer late: reserve --wait (args wait_ms) */
 
 struct cmd_entry {
     const char *name;
@@ -57,6 +58,8 @@ int cmd_help(FILE *out, const char *name);
 void cmd_print_event(FILE *out, const json_t *event);
 
 /* The entries, defined in cmd_query.c and cmd_change.c. */
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_check_config_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_targets_entry;
 extern const struct cmd_entry cmd_show_entry;
@@ -91,6 +94,8 @@ int cmd_check_args(const json_t *args, const struct cmd_arg *spec,
 
 /* "256M", "1.5G", "2048" (KiB), "64MiB" -> KiB.  0 or -1 with *cause. */
 int cmd_parse_size(const char *s, uint64_t *kb, char **cause);
+/* A CMD_WAIT request's wait in ms (0: answer at once). */
+uint64_t cmd_reserve_wait_ms(const json_t *args);
 /* "90", "90s", "5m", "2h" -> seconds.  0 or -1 with *cause. */
 int cmd_parse_seconds(const char *s, uint64_t *secs, char **cause);
 /* KEY=VALUE -> member of obj: VALUE as JSON if it is JSON, else as a

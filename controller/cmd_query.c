@@ -42,6 +42,31 @@ cmd_status_exec(struct xb_daemon *d, json_t *args, char **cause)
     return dmn_status(d);
 }
 
+/* "hold 3: 1024.0M pending, 300.0M short, met in about 4.2s". */
+static void
+cmd_print_holds(FILE *out, const json_t *holds)
+{
+    const json_t *h, *eta;
+    char sb[32], lb[32], tb[32];
+    size_t i;
+
+    json_array_foreach(holds, i, h) {
+        cmd_fmt_size(sb, sizeof(sb), json_object_get(h, "size_kb"));
+        cmd_fmt_size(lb, sizeof(lb), json_object_get(h, "shortfall_kb"));
+        eta = json_object_get(h, "eta_ms");
+        if (json_is_integer(eta))
+            cmd_fmt_ms(tb, sizeof(tb), (uint64_t)json_integer_value(eta));
+        fprintf(out, "hold %lld: %s %s",
+                (long long)json_integer_value(json_object_get(h, "id")), sb,
+                json_string_value(json_object_get(h, "state")));
+        if (json_integer_value(json_object_get(h, "shortfall_kb")) > 0)
+            fprintf(out, ", %s short%s%s", lb,
+                    json_is_integer(eta) ? ", met in about " : "",
+                    json_is_integer(eta) ? tb : "");
+        fprintf(out, "\n");
+    }
+}
+
 static void
 cmd_status_print(FILE *out, const json_t *args, const json_t *res)
 {
@@ -80,8 +105,10 @@ cmd_status_print(FILE *out, const json_t *args, const json_t *res)
                       json_object_get(res, "backend")),
         cmd_fmt_value(b[2], sizeof(b[2]), NULL,
                       json_object_get(res, "xenstore")));
-    fprintf(out, "paused:   %s\n\n",
+    fprintf(out, "paused:   %s\n",
             json_is_true(json_object_get(res, "paused")) ? "yes" : "no");
+    cmd_print_holds(out, json_object_get(res, "holds"));
+    fprintf(out, "\n");
 
     t = cmd_tbl_create(8, hdr, right);
     json_array_foreach(json_object_get(res, "domains"), i, dom) {

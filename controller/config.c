@@ -395,6 +395,11 @@ static const struct cfg_key cfg_top_keys[] = {
     /* Three times stuck_after: long enough to rule out a slow guest. */
     K_DURATION("uncooperative_after", struct xb_config, uncoop_ms, 60 * SEC,
                1 * SEC, 24 * HOUR),
+    /* A learnt floor or ceiling (a stuck domain) is tried again after
+     * this: long enough not to ask every few seconds for what the guest
+     * just refused, short enough to notice a guest that has freed up. */
+    K_DURATION("stuck_retry", struct xb_config, stuck_retry_ms, 2 * MINUTE,
+               1 * SEC, 24 * HOUR),
     /* Two balloon hypercalls' worth of movement. */
     K_SIZE("progress", struct xb_config, progress_kb, 4 * MIB, 1 * MIB, 1 * GIB,
            0),
@@ -409,7 +414,6 @@ static const struct cfg_key cfg_top_keys[] = {
     /* A dead xenstored connection is noticed within 5s. */
     K_DURATION("health_check", struct xb_config, health_ms, 5 * SEC, 1 * SEC,
                1 * HOUR),
-    K_BOOL("manage_dom0", struct xb_config, manage_dom0, 0, 0),
     K_NODE("domains", cfg_rules_defaults, cfg_rules_parse, cfg_rules_dump,
            cfg_rules_dispose),
     K_OBJECT("agent", offsetof(struct xb_config, agent), &cfg_agent_schema,
@@ -664,9 +668,9 @@ cfg_resolve(const struct xb_config *cfg, const char *name, int domid,
     if (out->weight == 0)
         out->weight = 100;
     out->exclude = exclude > 0;
-    /* dom0 is never touched unless manage_dom0 says so, whatever a rule
-     * says. */
-    if (domid == 0 && !cfg->manage_dom0)
+    /* dom0 is never touched, whatever a rule says: Xen's own advice is a
+     * fixed dom0_mem with autoballooning off, and the daemon runs there. */
+    if (domid == 0)
         out->exclude = 1;
 }
 

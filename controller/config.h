@@ -101,13 +101,13 @@ struct xb_config {
     uint64_t stale_ms;        /* agent silent this long: stale, never shrunk */
     uint64_t stuck_ms;        /* no progress toward target this long: stuck */
     uint64_t uncoop_ms;       /* stuck this long: uncooperative */
+    uint64_t stuck_retry_ms;  /* a stuck domain's learnt limit kept this long */
     uint64_t progress_kb;     /* movement that counts as progress */
     uint64_t records_per_s;   /* per-domain accepted record rate */
     unsigned records_burst;
     uint64_t min_floor_kb; /* default min: max(this, heuristic) */
     uint64_t health_ms;    /* xenstore health-check period */
 
-    int manage_dom0; /* 0: dom0 never touched */
     struct cfg_rules rules;
 
     /* What guests are told (memory/xenballoon/), and survey warnings. */

@@ -49,10 +49,12 @@ struct ctl_client {
     enum proto_access access;
     uid_t uid;
     pid_t pid;
-    int closing;    /* no more requests; linger once the output is sent */
-    int lingering;  /* output sent and shut; discarding input until EOF */
-    int monitoring; /* subscribed to daemon events */
-    int throttled;  /* reading paused until the output drains */
+    int closing;        /* no more requests; linger once the output is sent */
+    int lingering;      /* output sent and shut; discarding input until EOF */
+    int monitoring;     /* subscribed to daemon events */
+    int waiting;        /* a reserve --wait reply is due (no more requests) */
+    long long wait_req; /* its request id */
+    int throttled;      /* reading paused until the output drains */
     TAILQ_ENTRY(ctl_client) entry;
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
@@ -367,6 +369,41 @@ ctl_monitor_cb(void *arg, json_t *event)
     ctl_send(c, json_incref(event));
 }
 
+/* The daemon's answer to a waiting reserve: the reply that was held. */
+static void
+ctl_hold_cb(void *arg, json_t *result, const char *error)
+{
+    struct ctl_client *c = arg;
+
+    c->waiting = 0;
+    if (c->closing) {
+        json_decref(result);
+        return;
+    }
+    if (result != NULL)
+        ctl_send(c, proto_reply_ok(c->wait_req, result));
+    else
+        ctl_send(c, proto_reply_error(c->wait_req, "%s", error));
+}
+
+/* Holds the reply until the hold is met or its wait runs out.  Further
+ * requests wait in the input buffer (within its cap); the client going
+ * away (EOF) drops the hold, for a launcher that gave up wants nothing
+ * held. */
+static void
+ctl_wait(struct ctl_client *c, struct proto_request *req, json_t *result)
+{
+    json_int_t id = json_integer_value(json_object_get(result, "id"));
+    uint64_t wait_ms = cmd_reserve_wait_ms(req->args);
+
+    c->waiting = 1;
+    c->wait_req = req->id;
+    bufferevent_set_timeouts(c->bev, NULL, NULL);
+    if (dmn_hold_wait(c->srv->d, (unsigned)id, wait_ms, ctl_hold_cb, c) < 0)
+        ctl_hold_cb(c, NULL, "the hold is gone");
+    json_decref(result);
+}
+
 /*
  * Requests.
  */
@@ -405,6 +442,10 @@ ctl_dispatch(struct ctl_client *c, struct proto_request *req)
     }
     if (write)
         log_info("control: uid %u: %s done", (unsigned)c->uid, ce->name);
+    if ((ce->flags & CMD_WAIT) && cmd_reserve_wait_ms(req->args) > 0) {
+        ctl_wait(c, req, result);
+        return;
+    }
     ctl_send(c, proto_reply_ok(req->id, result));
     if ((ce->flags & CMD_STREAM) && !c->monitoring) {
         c->monitoring = 1;
@@ -455,7 +496,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
         evbuffer_drain(in, evbuffer_get_length(in));
         return;
     }
-    while (!c->closing) {
+    while (!c->closing && !c->waiting) {
         line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
         if (line == NULL)
             break;
@@ -508,7 +549,7 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
     char *line;
 
     if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && !c->closing &&
-        !c->monitoring) {
+        !c->monitoring && !c->waiting) {
         /* A last request without its '\n' still counts, and replies still
          * in flight are sent before closing (a half-closed peer). */
         len = evbuffer_get_length(in);
@@ -538,6 +579,8 @@ ctl_client_free(struct ctl_client *c)
 
     if (c->monitoring)
         dmn_monitor_remove(srv->d, ctl_monitor_cb, c);
+    if (c->waiting)
+        dmn_hold_unwait(srv->d, ctl_hold_cb, c);
     TAILQ_REMOVE(&srv->clients, c, entry);
     srv->nclients--;
     bufferevent_free(c->bev);

@@ -5,6 +5,7 @@ add_library(xbcore STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/daemon.c
   ${CMAKE_CURRENT_SOURCE_DIR}/decide.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dmn_api.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/dmn_hold.c
   ${CMAKE_CURRENT_SOURCE_DIR}/dmn_guest.c
   ${CMAKE_CURRENT_SOURCE_DIR}/domain.c
   ${CMAKE_CURRENT_SOURCE_DIR}/guestview.c

@@ -50,21 +50,6 @@ dmn_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static struct dom_limits
-limits(const struct xb_config *cfg)
-{
-    struct dom_limits l = {
-        .stale_ms = cfg->stale_ms,
-        .stuck_ms = cfg->stuck_ms,
-        .uncoop_ms = cfg->uncoop_ms,
-        .progress_kb = cfg->progress_kb,
-        .records_per_s = cfg->records_per_s,
-        .records_burst = cfg->records_burst,
-    };
-
-    return l;
-}
-
 void
 dmn_emit(struct xb_daemon *d, json_t *ev)
 {
@@ -89,17 +74,6 @@ dmn_schedule(struct xb_daemon *d)
     tv.tv_usec = (suseconds_t)(d->cfg->settle_ms % 1000) * 1000;
     evtimer_add(d->ev_settle, &tv);
     d->settle_armed = 1;
-}
-
-uint64_t
-dmn_held_kb(const struct xb_daemon *d)
-{
-    const struct hold *h;
-    uint64_t sum = 0;
-
-    TAILQ_FOREACH(h, &d->holds, entry)
-        sum += h->kb;
-    return sum;
 }
 
 void
@@ -141,7 +115,7 @@ on_record(void *arg, uint32_t domid)
 {
     struct xb_daemon *d = arg;
     struct dom *dom = domtab_find(&d->doms, domid);
-    struct dom_limits lim = limits(d->cfg);
+    struct dom_limits lim = dom_limits_of(d->cfg);
     uint64_t now = dmn_now_ms();
 
     if (dom == NULL)
@@ -356,22 +330,8 @@ rebalance(struct xb_daemon *d, int scanned)
             apply(d, d->doms.v[i], b, now, trigger);
         }
     free(bd);
+    dmn_holds_update(d, now);
     dmn_guest_publish(d, now);
-}
-
-static void
-expire_holds(struct xb_daemon *d, uint64_t now)
-{
-    struct hold *h, *tmp;
-
-    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp) {
-        if (h->expires_ms == 0 || now < h->expires_ms)
-            continue;
-        log_info("reservation %u of %llu KiB expired", h->id,
-                 (unsigned long long)h->kb);
-        TAILQ_REMOVE(&d->holds, h, entry);
-        free(h);
-    }
 }
 
 static void
@@ -426,13 +386,15 @@ static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct xb_daemon *d = arg;
-    struct dom_limits lim = limits(d->cfg);
+    struct dom_limits lim = dom_limits_of(d->cfg);
     uint64_t now = dmn_now_ms();
 
     (void)fd;
     (void)what;
-    if (!d->xs_up || rescan(d, d->need_rescan) < 0)
+    if (!d->xs_up || rescan(d, d->need_rescan) < 0) {
+        dmn_holds_update(d, now);
         return;
+    }
     for (unsigned i = 0; i < d->doms.n; i++) {
         struct dom *dom = d->doms.v[i];
         enum dom_state before = dom->state;
@@ -449,7 +411,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
                                   (json_int_t)dom->domid, "name", dom->name));
         }
     }
-    expire_holds(d, now);
+    dmn_holds_update(d, now); /* deadlines and expiry, even if idle */
     rebalance(d, 1);
 }
 
@@ -622,7 +584,6 @@ daemon_create(struct xb_daemon *d, struct xb_config *cfg, char **cause)
 static void
 daemon_destroy(struct xb_daemon *d)
 {
-    struct hold *h;
     struct monitor *m;
 
     if (d->server != NULL)
@@ -632,10 +593,7 @@ daemon_destroy(struct xb_daemon *d)
         d->hv->close(d->hvp);
     domtab_dispose(&d->doms);
     dmn_guest_dispose(d);
-    while ((h = TAILQ_FIRST(&d->holds)) != NULL) {
-        TAILQ_REMOVE(&d->holds, h, entry);
-        free(h);
-    }
+    dmn_holds_dispose(d);
     while ((m = TAILQ_FIRST(&d->monitors)) != NULL) {
         TAILQ_REMOVE(&d->monitors, m, entry);
         free(m);

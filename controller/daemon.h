@@ -17,6 +17,10 @@ struct xb_daemon;
 /*
  * {"host": {"total_kb","free_kb","reserve_kb","promised_kb","held_kb",
  *           "available_kb"},
+ *  "holds": [ {"id","size_kb","state" (pending|met|short|expired),
+ *              "shortfall_kb" (not free yet), "unreachable_kb" (of which
+ *              no cooperative domain can give), "age_ms", "expires_in_ms"
+ *              (null: until released), "eta_ms" (null unless pending)} ],
  *  "policy": "pressure", "backend": "xen", "paused": false,
  *  "xenstore": "ok"|"lost",
  *  "domains": [ {"domid","name","actual_kb","target_kb","need_kb",
@@ -51,12 +55,31 @@ int dmn_policy_set(struct xb_daemon *d, const char *name, json_t *params,
                    char **cause);
 int dmn_pause(struct xb_daemon *d, int paused);
 int dmn_reload(struct xb_daemon *d, char **cause);
-/* Frees size_kb and holds it out of balancing for `secs` (0 = until
- * released).  Result: {"id", "size_kb", "expires_in_ms"|null}. */
+/*
+ * Frees size_kb and holds it out of balancing for `secs` (0 = until
+ * released).  Refused when it could never be met (free - reserve - other
+ * holds + what cooperative domains hold above their floors), unless
+ * `force`.  Result: {"id", "size_kb", "expires_in_ms"|null, "state"
+ * (pending|met|short), "free_kb", "shortfall_kb" (not free yet),
+ * "possible_kb" (the most that could be held), "eta_ms" (estimate until
+ * met; null if it cannot be)}.
+ */
 json_t *dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs,
-                    char **cause);
+                    int force, char **cause);
 /* id 0 releases every hold. */
 int dmn_release(struct xb_daemon *d, unsigned id, char **cause);
+/*
+ * A client waiting for hold `id` to be met: cb(arg, result, NULL) once it
+ * is (result: the hold's status entry, a new reference the callback
+ * owns), or cb(arg, NULL, message) when `wait_ms` pass first, it expires
+ * or it is released; a hold not met in time is dropped.  The callback
+ * must not call back into the daemon.  -1 if there is no such hold.
+ * dmn_hold_unwait: the client went away; the holds it waited on go too.
+ */
+typedef void (*dmn_hold_cb)(void *arg, json_t *result, const char *error);
+int dmn_hold_wait(struct xb_daemon *d, unsigned id, uint64_t wait_ms,
+                  dmn_hold_cb cb, void *arg);
+void dmn_hold_unwait(struct xb_daemon *d, dmn_hold_cb cb, void *arg);
 /* {"version","protocol","backend","uptime_ms"} */
 json_t *dmn_version(struct xb_daemon *d);
 

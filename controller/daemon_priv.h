@@ -19,10 +19,25 @@
 #include "guestview.h"
 #include "hv.h"
 
+/* A reservation (dmn_hold.c). */
+enum hold_state {
+    HOLD_PENDING, /* not yet free; what lacks is on its way */
+    HOLD_MET,     /* free in Xen, net of reserve, earlier holds, promises */
+    HOLD_SHORT,   /* not free, and reclaim cannot cover all of it */
+    HOLD_EXPIRED, /* its time is up; listed a while, holds nothing */
+};
+
 struct hold {
     unsigned id;
     uint64_t kb;
-    uint64_t expires_ms; /* 0: until released */
+    uint64_t created_ms, expires_ms; /* expires 0: until released */
+    enum hold_state state;
+    uint64_t lack_kb;    /* not free yet */
+    uint64_t short_kb;   /* of which reclaim cannot cover */
+    uint64_t met_ms;     /* first met, 0: never */
+    dmn_hold_cb wait_cb; /* a client waiting for it to be met, or NULL */
+    void *wait_arg;
+    uint64_t wait_until_ms;
     TAILQ_ENTRY(hold) entry;
 };
 TAILQ_HEAD(holds, hold);
@@ -88,7 +103,14 @@ void dmn_emit(struct xb_daemon *d, json_t *ev);
 void dmn_schedule(struct xb_daemon *d);
 /* Re-resolves a domain's limits from config rules and `set` overrides. */
 void dmn_apply_rules(struct xb_daemon *d, struct dom *dom);
+/* Holds (dmn_hold.c): memory held, not counting expired ones; the state
+ * of every hold after a rebalance (met, short, deadlines, expiry); the
+ * list as JSON for status and metrics. */
 uint64_t dmn_held_kb(const struct xb_daemon *d);
+void dmn_holds_update(struct xb_daemon *d, uint64_t now);
+json_t *dmn_holds_json(const struct xb_daemon *d, uint64_t now);
+const char *dmn_hold_state_name(enum hold_state s);
+void dmn_holds_dispose(struct xb_daemon *d);
 /* Swaps in a validated config (takes ownership); the old one is freed. */
 void dmn_swap_config(struct xb_daemon *d, struct xb_config *cfg);
 json_t *dmn_dom_json(const struct xb_daemon *d, const struct dom *dom);

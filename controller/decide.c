@@ -10,6 +10,19 @@
 #include "registry.h"
 #include "xmalloc.h"
 
+/* What a policy is told of the domain's state. */
+static enum xb_pol_state
+pol_state(const struct dom *dom)
+{
+    if (dom->uncoop)
+        return XB_POL_UNCOOPERATIVE;
+    if (dom->stuck)
+        return XB_POL_STUCK;
+    if (dom->state == DOM_NO_AGENT || dom->state == DOM_STALE)
+        return XB_POL_SILENT;
+    return XB_POL_MANAGED;
+}
+
 int
 decide(struct domtab *t, const struct xb_config *cfg,
        const struct hv_physinfo *phys, uint64_t held_kb, int paused,
@@ -44,6 +57,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].hist = dom->hist + (dom->nhist - nh);
         pd[np].nhist = nh;
         pd[np].stale = dom->state == DOM_STALE;
+        pd[np].state = pol_state(dom);
         np++;
     }
     snap.now_ms = now;
@@ -67,6 +81,9 @@ decide(struct domtab *t, const struct xb_config *cfg,
         b->wanted_kb = dom->target_kb;
         b->since_change_ms = now - dom->last_change_ms;
         b->stuck = dom->stuck;
+        b->floor_kb = dom->floor_kb;
+        b->ceil_kb = dom->ceil_kb;
+        b->rate_kb_s = dom->rate_kb_s;
         if (dom->excluded)
             continue;
         dom->need_kb = want[k].need_kb;
@@ -91,6 +108,8 @@ decide(struct domtab *t, const struct xb_config *cfg,
     bp.shrink_step = cfg->shrink_step;
     bp.shrink_max_kb = cfg->shrink_max_kb;
     bp.min_interval_ms = cfg->min_interval_ms;
+    bp.progress_kb = cfg->progress_kb;
+    bp.rate_kb_s = BAL_RATE_DEFAULT_KB_S;
     bal_run(&bp, phys->free_kb, bd, n, res);
     rc = bal_check(&bp, phys->free_kb, bd, n, cause);
     free(pd);

@@ -90,7 +90,8 @@ dmn_status(struct xb_daemon *d)
                         json_real(gh.octgt_pct / 100.0));
     json_object_set_new(host, "pressure",
                         json_string(xb_glevel_name(gh.level)));
-    return json_pack("{s:o, s:s, s:s, s:b, s:s, s:o}", "host", host, "policy",
+    return json_pack("{s:o, s:o, s:s, s:s, s:b, s:s, s:o}", "host", host,
+                     "holds", dmn_holds_json(d, dmn_now_ms()), "policy",
                      d->cfg->policy->pol->name, "backend", d->hv->name,
                      "paused", d->paused, "xenstore", d->xs_up ? "ok" : "lost",
                      "domains", doms);
@@ -334,52 +335,6 @@ dmn_reload(struct xb_daemon *d, char **cause)
     dmn_swap_config(d, cfg);
     log_info("configuration reloaded from %s", cfg->path);
     dmn_emit(d, json_pack("{s:s, s:s}", "event", "reload", "path", cfg->path));
-    return 0;
-}
-
-json_t *
-dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs, char **cause)
-{
-    struct hold *h;
-
-    if (size_kb == 0 || size_kb > d->phys.total_kb) {
-        xb_set_cause(cause,
-                     "size must be between 1 KiB and the host's "
-                     "%llu KiB",
-                     (unsigned long long)d->phys.total_kb);
-        return NULL;
-    }
-    h = xb_calloc(1, sizeof(*h));
-    h->id = d->next_hold++;
-    h->kb = size_kb;
-    h->expires_ms = secs ? dmn_now_ms() + secs * 1000 : 0;
-    TAILQ_INSERT_TAIL(&d->holds, h, entry);
-    log_info("reservation %u: holding %llu KiB out of balancing%s", h->id,
-             (unsigned long long)size_kb, secs ? " (expires)" : "");
-    dmn_schedule(d);
-    return json_pack("{s:i, s:o, s:o}", "id", (json_int_t)h->id, "size_kb",
-                     kb(size_kb), "expires_in_ms",
-                     secs ? kb(secs * 1000) : json_null());
-}
-
-int
-dmn_release(struct xb_daemon *d, unsigned id, char **cause)
-{
-    struct hold *h, *tmp;
-    int found = 0;
-
-    TAILQ_FOREACH_SAFE(h, &d->holds, entry, tmp) {
-        if (id != 0 && h->id != id)
-            continue;
-        TAILQ_REMOVE(&d->holds, h, entry);
-        free(h);
-        found = 1;
-    }
-    if (!found && id != 0) {
-        xb_set_cause(cause, "no reservation %u", id);
-        return -1;
-    }
-    dmn_schedule(d);
     return 0;
 }
 

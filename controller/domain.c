@@ -216,14 +216,29 @@ dom_latest(const struct dom *d)
     return d->nhist > 0 ? &d->hist[d->nhist - 1] : NULL;
 }
 
+/* -1 shrinking, 0 there, 1 growing. */
+static int
+direction(uint64_t target_kb, uint64_t actual_kb)
+{
+    return target_kb < actual_kb ? -1 : target_kb > actual_kb;
+}
+
 void
 dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now)
 {
+    int turned = direction(target_kb, d->actual_kb) !=
+                 direction(d->target_kb, d->actual_kb);
+
     d->target_kb = target_kb;
     d->last_change_ms = now;
-    d->progress_ref_kb = d->actual_kb;
-    d->progress_ms = now;
-    d->stuck = 0;
+    /* A further step the same way (a stepped shrink) does not restart
+     * the stuck timer: only a change of direction does. */
+    if (turned || d->progress_ms == 0) {
+        d->progress_ref_kb = d->actual_kb;
+        d->progress_ms = now;
+        if (d->floor_kb == 0 && d->ceil_kb == 0)
+            d->stuck = 0;
+    }
 }
 
 static uint64_t
@@ -232,33 +247,85 @@ absdiff(uint64_t a, uint64_t b)
     return a > b ? a - b : b - a;
 }
 
+/* Forgets learnt limits it has moved past, or that have had their time. */
+static void
+forget_limits(struct dom *d, const struct dom_limits *lim, uint64_t now)
+{
+    int expired = now - d->learnt_ms >= lim->retry_ms;
+
+    if (d->floor_kb != 0 &&
+        (expired || d->actual_kb + lim->progress_kb < d->floor_kb))
+        d->floor_kb = 0;
+    if (d->ceil_kb != 0 &&
+        (expired || d->actual_kb > d->ceil_kb + lim->progress_kb))
+        d->ceil_kb = 0;
+}
+
+/* No progress for stuck_ms: remember where it stopped. */
+static void
+declare_stuck(struct dom *d, const struct dom_limits *lim, uint64_t now)
+{
+    if (!d->stuck) {
+        d->stuck = 1;
+        d->learnt_ms = now;
+        d->stalled_since_ms = d->progress_ms;
+        if (d->target_kb < d->actual_kb)
+            d->floor_kb = d->actual_kb;
+        else
+            d->ceil_kb = d->actual_kb;
+    }
+    (void)lim;
+}
+
+/* The balloon's speed, from how far it moved since the last look while
+ * a change was pending (an estimate: it may have arrived meanwhile). */
+static void
+track_rate(struct dom *d, uint64_t gap, const struct dom_limits *lim,
+           uint64_t now)
+{
+    uint64_t moved = absdiff(d->actual_kb, d->rate_ref_kb), inst;
+
+    if (d->rate_ms != 0 && now > d->rate_ms && moved >= lim->progress_kb &&
+        gap + moved > lim->progress_kb) {
+        inst = moved * 1000 / (now - d->rate_ms);
+        d->rate_kb_s = d->rate_kb_s ? (d->rate_kb_s + inst) / 2 : inst;
+    }
+    d->rate_ref_kb = d->actual_kb;
+    d->rate_ms = now;
+}
+
 void
 dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
 {
     uint64_t gap = absdiff(d->actual_kb, d->target_kb);
 
+    track_rate(d, gap, lim, now);
     if (d->progress_ms == 0) {
         d->progress_ms = now;
         d->progress_ref_kb = d->actual_kb;
     }
+    forget_limits(d, lim, now);
     if (gap <= lim->progress_kb) {
-        /* At its target: whatever it did before, it cooperates now. */
-        d->stuck = 0;
-        d->uncoop = 0;
+        /* At its target: unless it is held at a learnt limit, it
+         * cooperates now. */
+        if (d->floor_kb == 0 && d->ceil_kb == 0)
+            d->stuck = d->uncoop = 0;
         d->progress_ms = now;
         d->progress_ref_kb = d->actual_kb;
     } else if (absdiff(d->actual_kb, d->progress_ref_kb) >= lim->progress_kb &&
                absdiff(d->actual_kb, d->target_kb) <
                    absdiff(d->progress_ref_kb, d->target_kb)) {
-        d->stuck = 0;
+        d->stuck = d->uncoop = 0;
+        d->floor_kb = d->ceil_kb = 0;
         d->progress_ms = now;
         d->progress_ref_kb = d->actual_kb;
     } else if (now - d->progress_ms >= lim->stuck_ms) {
-        d->stuck = 1;
-        if (!d->uncoop && now - d->progress_ms >= lim->uncoop_ms) {
-            d->uncoop = 1;
-            d->uncoop_since_ms = now;
-        }
+        declare_stuck(d, lim, now);
+    }
+    /* Stuck, and no progress since, for uncoop_ms: uncooperative. */
+    if (d->stuck && !d->uncoop && now - d->stalled_since_ms >= lim->uncoop_ms) {
+        d->uncoop = 1;
+        d->uncoop_since_ms = now;
     }
 
     if (d->excluded)
@@ -293,6 +360,22 @@ dom_state_name(enum dom_state s)
         return "excluded";
     }
     return "?";
+}
+
+struct dom_limits
+dom_limits_of(const struct xb_config *cfg)
+{
+    struct dom_limits l = {
+        .stale_ms = cfg->stale_ms,
+        .stuck_ms = cfg->stuck_ms,
+        .uncoop_ms = cfg->uncoop_ms,
+        .progress_kb = cfg->progress_kb,
+        .retry_ms = cfg->stuck_retry_ms,
+        .records_per_s = cfg->records_per_s,
+        .records_burst = cfg->records_burst,
+    };
+
+    return l;
 }
 
 uint64_t
@@ -341,6 +424,6 @@ dom_apply_rules(struct dom *dom, const struct xb_config *cfg)
     dom->excluded = set.exclude == 1;
     if (dom->set_exclude >= 0)
         dom->excluded = dom->set_exclude;
-    if (dom->is_dom0 && !cfg->manage_dom0)
+    if (dom->is_dom0)
         dom->excluded = 1;
 }

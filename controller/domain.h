@@ -26,6 +26,7 @@ enum dom_state {
 
 struct dom_limits {
     uint64_t stale_ms, stuck_ms, uncoop_ms, progress_kb;
+    uint64_t retry_ms; /* a learnt floor or ceiling is kept this long */
     uint64_t records_per_s;
     unsigned records_burst;
 };
@@ -64,11 +65,22 @@ struct dom {
     struct xb_ratelimit decision_rl; /* target-change log; daemon.c inits */
     struct xb_ratelimit fail_rl;     /* refused-target log; daemon.c inits */
 
-    /* Progress toward target. */
+    /* Progress toward target: the stuck timer runs from progress_ms, the
+     * last time it moved progress_kb toward its target (or was there),
+     * not from the last target change. */
     uint64_t progress_ref_kb, progress_ms;
     uint64_t last_change_ms;
     int stuck, uncoop;
     uint64_t uncoop_since_ms;
+    /* Learnt when it got stuck: it could not shrink below floor_kb (or
+     * grow above ceil_kb); 0 = none.  Kept until it moves past it or
+     * retry_ms have gone by, and it stays stuck meanwhile. */
+    uint64_t floor_kb, ceil_kb;
+    uint64_t learnt_ms, stalled_since_ms;
+    /* Balloon speed last seen while it moved toward a target, KiB/s
+     * (0: never seen); an estimate for `reserve`. */
+    uint64_t rate_kb_s;
+    uint64_t rate_ref_kb, rate_ms;
 
     /* The latest decision. */
     uint64_t need_kb;
@@ -113,6 +125,8 @@ void dom_update_state(struct dom *d, const struct dom_limits *lim,
 const char *dom_state_name(enum dom_state s);
 
 struct xb_config;
+/* The limits above, from the config. */
+struct dom_limits dom_limits_of(const struct xb_config *cfg);
 /*
  * Resolves a domain's min, max, weight and exclusion from the config's
  * rules, its static-max, the default floor and the operator's `set`

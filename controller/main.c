@@ -31,9 +31,12 @@ check_config(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "daemon") == 0)
+    /* `daemon --help` and `check-config --help` are the CLI's to answer. */
+    int help = argc > 1 && cli_wants_help(argc - 2, argv + 2);
+
+    if (argc > 1 && strcmp(argv[1], "daemon") == 0 && !help)
         return daemon_main(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "check-config") == 0)
+    if (argc > 1 && strcmp(argv[1], "check-config") == 0 && !help)
         return check_config(argc - 1, argv + 1);
     return cli_main(argc, argv);
 }

@@ -53,6 +53,7 @@ static const char *const met_why[] = {
     [BAL_SHRINK] = "shrink",
     [BAL_RECLAIM] = "reclaim",
     [BAL_CLAMP] = "clamp",
+    [BAL_WITHDRAW] = "withdraw",
 };
 #define MET_NWHY (sizeof(met_why) / sizeof(met_why[0]))
 
@@ -463,6 +464,52 @@ met_render_domains(const json_t *doms, struct evbuffer *o)
     }
 }
 
+/* The states a hold can be in (daemon.h), for the state set. */
+static const char *const met_hold_states[] = { "pending", "met", "short",
+                                               "expired" };
+
+static void
+met_render_holds(const json_t *holds, struct evbuffer *o)
+{
+    static const struct {
+        const char *name, *key, *help;
+    } fams[] = {
+        { "xenballoon_hold_size_bytes", "size_kb",
+          "Memory an operator reservation holds out of balancing" },
+        { "xenballoon_hold_shortfall_bytes", "shortfall_kb",
+          "What a reservation still lacks: not free in Xen yet" },
+        { "xenballoon_hold_unreachable_bytes", "unreachable_kb",
+          "What a reservation lacks that no cooperative domain can give" },
+    };
+    const json_t *h;
+    size_t i;
+
+    if (json_array_size(holds) == 0)
+        return;
+    for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++) {
+        met_head(o, fams[f].name, "gauge", fams[f].help);
+        json_array_foreach(holds, i, h)
+            evbuffer_add_printf(
+                o, "%s{hold=\"%lld\"} %lld\n", fams[f].name,
+                (long long)json_integer_value(json_object_get(h, "id")),
+                (long long)json_integer_value(json_object_get(h, fams[f].key)) *
+                    1024);
+    }
+    met_head(o, "xenballoon_hold_state", "gauge",
+             "1 for the state the reservation is in, 0 for the others");
+    json_array_foreach(holds, i, h) {
+        const char *st = json_string_value(json_object_get(h, "state"));
+
+        for (size_t s = 0;
+             s < sizeof(met_hold_states) / sizeof(met_hold_states[0]); s++)
+            evbuffer_add_printf(
+                o, "xenballoon_hold_state{hold=\"%lld\",state=\"%s\"} %d\n",
+                (long long)json_integer_value(json_object_get(h, "id")),
+                met_hold_states[s],
+                st != NULL && strcmp(st, met_hold_states[s]) == 0);
+    }
+}
+
 void
 met_render(const struct xb_metrics *m, const json_t *snap, struct evbuffer *out)
 {
@@ -473,6 +520,7 @@ met_render(const struct xb_metrics *m, const json_t *snap, struct evbuffer *out)
          i++)
         met_one(out, &met_host_fams[i], host);
     met_render_decisions(m, out);
+    met_render_holds(json_object_get(snap, "holds"), out);
     met_render_domains(json_object_get(snap, "domains"), out);
 }
 

@@ -39,6 +39,15 @@ struct xb_pol_sample {
     struct xb_record rec;
 };
 
+/* What the daemon knows of a domain besides its figures. */
+enum xb_pol_state {
+    XB_POL_MANAGED,       /* its agent speaks and its balloon moves */
+    XB_POL_STUCK,         /* its balloon stopped short: its unmet change is
+                             withdrawn, it is neither grown nor a donor */
+    XB_POL_UNCOOPERATIVE, /* stuck for long: held where it is */
+    XB_POL_SILENT,        /* no agent, or stale data: never shrunk */
+};
+
 struct xb_pol_dom {
     uint32_t domid;
     const char *name;
@@ -57,6 +66,7 @@ struct xb_pol_dom {
     const struct xb_pol_sample *hist;
     unsigned nhist;
     int stale;
+    enum xb_pol_state state;
 };
 
 struct xb_pol_snapshot {

@@ -27,6 +27,10 @@ struct xb_daemon {
     json_t *params;
     int config_broken;
     unsigned next_hold;
+    dmn_hold_cb wait_cb; /* the one waiting client */
+    void *wait_arg;
+    unsigned wait_id, unwaited;
+    uint64_t last_size_kb;
     char last_set[256];
     struct fake_monitor mon[FAKE_MAX_MONITORS];
     unsigned nmon;
@@ -238,17 +242,70 @@ dmn_reload(struct xb_daemon *d, char **cause)
 }
 
 json_t *
-dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs, char **cause)
+dmn_reserve(struct xb_daemon *d, uint64_t size_kb, uint64_t secs, int force,
+            char **cause)
 {
-    if (size_kb > 16777216) {
+    d->last_size_kb = size_kb;
+    /* 16 GiB can be freed; with force, anything is held (and short). */
+    if (size_kb > 16777216 && !force) {
         xb_set_cause(cause, "cannot free %llu KiB",
                      (unsigned long long)size_kb);
         return NULL;
     }
-    return json_pack("{s:i, s:I, s:o}", "id", d->next_hold++, "size_kb",
-                     (json_int_t)size_kb, "expires_in_ms",
-                     secs ? json_integer((json_int_t)secs * 1000)
-                          : json_null());
+    return json_pack(
+        "{s:i, s:I, s:o, s:s, s:I, s:I, s:I, s:o}", "id", d->next_hold++,
+        "size_kb", (json_int_t)size_kb, "expires_in_ms",
+        secs ? json_integer((json_int_t)secs * 1000) : json_null(), "state",
+        size_kb <= 1048576 ? "met" : "pending", "free_kb", (json_int_t)1048576,
+        "shortfall_kb", (json_int_t)(size_kb > 1048576 ? size_kb - 1048576 : 0),
+        "possible_kb", (json_int_t)16777216, "eta_ms",
+        size_kb <= 1048576 ? json_integer(0) : json_null());
+}
+
+/* The fake's holds of up to 1 GiB are met at once; larger ones never. */
+int
+dmn_hold_wait(struct xb_daemon *d, unsigned id, uint64_t wait_ms,
+              dmn_hold_cb cb, void *arg)
+{
+    (void)wait_ms;
+    if (id >= d->next_hold)
+        return -1;
+    d->wait_cb = cb;
+    d->wait_arg = arg;
+    d->wait_id = id;
+    return 0;
+}
+
+void
+dmn_hold_unwait(struct xb_daemon *d, dmn_hold_cb cb, void *arg)
+{
+    if (d->wait_cb == cb && d->wait_arg == arg) {
+        d->wait_cb = NULL;
+        d->unwaited++;
+    }
+}
+
+void
+fake_daemon_hold_answer(struct xb_daemon *d)
+{
+    dmn_hold_cb cb = d->wait_cb;
+
+    if (cb == NULL)
+        return;
+    d->wait_cb = NULL;
+    if (d->last_size_kb <= 1048576)
+        cb(d->wait_arg,
+           json_pack("{s:i, s:s, s:I}", "id", d->wait_id, "state", "met",
+                     "size_kb", (json_int_t)1024),
+           NULL);
+    else
+        cb(d->wait_arg, NULL, "hold not met in time: 1.0M short");
+}
+
+unsigned
+fake_daemon_unwaited(const struct xb_daemon *d)
+{
+    return d->unwaited;
 }
 
 int

@@ -24,5 +24,10 @@ const char *fake_daemon_last_set(const struct xb_daemon *d);
 const char *fake_daemon_policy(const struct xb_daemon *d);
 /* Makes the next dmn_reload fail (with a config error) or succeed. */
 void fake_daemon_break_config(struct xb_daemon *d, int broken);
+/* Answers the client waiting on a hold: met if it was of 1 GiB or less,
+ * else not in time. */
+void fake_daemon_hold_answer(struct xb_daemon *d);
+/* Waiting clients that went away before their answer. */
+unsigned fake_daemon_unwaited(const struct xb_daemon *d);
 
 #endif

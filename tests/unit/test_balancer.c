@@ -20,6 +20,8 @@ static const struct bal_params params = {
     .shrink_step = 0.05,
     .shrink_max_kb = 64 * M,
     .min_interval_ms = 2000,
+    .progress_kb = 4 * M,
+    .rate_kb_s = 32 * M,
 };
 
 static struct bal_dom
@@ -46,6 +48,8 @@ struct bcase {
     struct {
         uint64_t actual, target, wanted;
         int silent, stuck, managed0;
+        uint64_t floor, ceil; /* learned limits, MiB (0: none) */
+        uint64_t rate;        /* balloon speed, MiB/s (0: default 32) */
     } in[3];
     uint64_t expect_kb[3];
 };
@@ -80,14 +84,25 @@ static const struct bcase cases[] = {
       2,
       { { 512, 612, 612 }, { 1024, 1024, 1024 } },
       { 544 * M, 1024 * M } },
-    /* Free 0: 65536 KiB deficit taken from donors in proportion to room
-     * above min (128M): rooms 393216 and 917504 KiB -> ceil(19660.8) and
-     * the remaining 45875 KiB. */
-    { "reclaim-proportional",
+    /* Free 0: the 64M deficit is released in parallel as fast as it can
+     * be: at equal speeds, 32M each (both have the room). */
+    { "reclaim-parallel",
       0,
       2,
       { { 512, 512, 512 }, { 1024, 1024, 1024 } },
-      { 524288 - 19661, 1048576 - 45875 } },
+      { 480 * M, 992 * M } },
+    /* Free 0: 64M (65536 KiB) short.  Dom 0 releases 96M/s, dom 1 8M/s,
+     * dom 2 32M/s but has only 8M above its min: the least time is 539 ms
+     * (98304 x 0.539 + 8192 x 0.539 + 8192 >= 65536), in which dom 0
+     * gives 52985 KiB less the 56 KiB rounding, dom 1 4415 KiB, dom 2 all
+     * its 8M. */
+    { "reclaim-by-speed",
+      0,
+      3,
+      { { 1024, 1024, 1024, 0, 0, 0, 0, 0, 96 },
+        { 1024, 1024, 1024, 0, 0, 0, 0, 0, 8 },
+        { 136, 136, 136 } },
+      { 1024 * M - 52929, 1024 * M - 4415, 128 * M } },
     /* Promises already made count as used: 1G free but 900M promised to
      * dom 0, so dom 1 gets only 1024-64-900 = 60M. */
     { "promises-count",
@@ -95,6 +110,58 @@ static const struct bcase cases[] = {
       2,
       { { 100, 1000, 1000 }, { 512, 512, 812 } },
       { 1000 * M, 572 * M } },
+    /* Free 60M against a 64M reserve: a 4M deficit, under the deadband,
+     * is still taken, and all of it from the donor with the most room
+     * (dom 1: 896M above min), not spread over everyone. */
+    { "small-deficit-one-donor",
+      60,
+      2,
+      { { 512, 512, 512 }, { 1024, 1024, 1024 } },
+      { 512 * M, 1020 * M } },
+    /* Dom 0 stopped 2M short of its target (within progress, 4M): it has
+     * arrived, so those 2M are not on their way.  Free 62M misses the
+     * reserve by 2M, asked of the donor with the most room. */
+    { "arrived-is-not-releasing",
+      62,
+      2,
+      { { 514, 512, 512 }, { 1024, 1024, 1024 } },
+      { 512 * M, 1022 * M } },
+    /* The host is short (free 0 against a 64M reserve) and dom 0 is
+     * releasing 100M that reclaim counts on: the grow pass must not raise
+     * it back to what it holds, whatever the policy wants. */
+    { "short-no-donor-raise",
+      0,
+      2,
+      { { 612, 512, 900 }, { 1024, 1024, 1024 } },
+      { 512 * M, 1024 * M } },
+    /* Dom 0 is stuck above an unmet shrink (600 -> 400): the shrink is
+     * withdrawn (target back to what it holds) and the 64M the reserve
+     * lacks is taken from dom 1 in the same pass. */
+    { "stuck-shrink-withdrawn",
+      0,
+      2,
+      { { 600, 400, 400, 0, 1, 0, 600 }, { 1024, 1024, 1024 } },
+      { 600 * M, 960 * M } },
+    /* Dom 0 is stuck below an unmet growth (300 -> 500): the 200M promise
+     * is withdrawn, so dom 1's growth can use it. */
+    { "stuck-growth-withdrawn",
+      364,
+      2,
+      { { 300, 500, 500, 0, 1, 0, 0, 300 }, { 512, 512, 712 } },
+      { 300 * M, 712 * M } },
+    /* A learned floor (600M, above min 128M) limits what reclaim asks of
+     * dom 0: all 64M come from dom 1. */
+    { "learned-floor",
+      0,
+      2,
+      { { 600, 600, 600, 0, 0, 0, 600 }, { 600, 600, 600 } },
+      { 600 * M, 536 * M } },
+    /* A learned ceiling (500M) limits growth. */
+    { "learned-ceiling",
+      1024,
+      1,
+      { { 500, 500, 800, 0, 0, 0, 0, 500 } },
+      { 500 * M } },
 };
 
 START_TEST(test_cases)
@@ -109,6 +176,9 @@ START_TEST(test_cases)
         d[i].silent = c->in[i].silent;
         d[i].stuck = c->in[i].stuck;
         d[i].managed = !c->in[i].managed0;
+        d[i].floor_kb = c->in[i].floor * M;
+        d[i].ceil_kb = c->in[i].ceil * M;
+        d[i].rate_kb_s = c->in[i].rate * M;
     }
     bal_run(&params, c->free_mb * M, d, c->n, &res);
     for (unsigned i = 0; i < c->n; i++)
@@ -150,6 +220,7 @@ START_TEST(test_random_invariants)
 
         p.held_kb = rnd(&s) % 4 == 0 ? rnd(&s) % (1024 * M) : 0;
         p.min_interval_ms = rnd(&s) % 5000;
+        p.progress_kb = (1 + rnd(&s) % 8) * M;
         for (unsigned i = 0; i < n; i++) {
             struct bal_dom *x = &d[i];
 
@@ -164,6 +235,8 @@ START_TEST(test_random_invariants)
             x->managed = rnd(&s) % 8 != 0;
             x->silent = rnd(&s) % 6 == 0;
             x->stuck = rnd(&s) % 7 == 0;
+            x->floor_kb = rnd(&s) % 5 == 0 ? rnd(&s) % (x->max_kb + 1) : 0;
+            x->ceil_kb = rnd(&s) % 5 == 0 ? rnd(&s) % (x->max_kb + 1) : 0;
             x->since_change_ms = rnd(&s) % 10000;
         }
         bal_run(&p, free_kb, d, n, &res);

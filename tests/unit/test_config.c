@@ -188,7 +188,7 @@ static const char *const resolve_configs[] = {
     " {\"match\": \"db[0-9]\", \"exclude\": false, \"weight\": 50},"
     " {\"match\": \"db*\", \"exclude\": true}"
     "]}",
-    "{\"manage_dom0\": true, \"domains\": ["
+    "{\"domains\": ["
     " {\"domid\": 0, \"min\": \"1G\", \"max\": \"2G\"}"
     "]}",
 };
@@ -217,9 +217,9 @@ static const struct rcase resolve_cases[] = {
     { 0, "dbx", 8, 0, 4 * G, 100, 1 },
     /* crossing rules: the ceiling wins */
     { 0, "cross", 9, 4 * G, 4 * G, 100, 0 },
-    /* dom0 is excluded unless manage_dom0 */
+    /* dom0 is excluded, whatever a rule says */
     { 0, "Domain-0", 0, 1 * G, 4 * G, 100, 1 },
-    { 1, "Domain-0", 0, 1 * G, 2 * G, 100, 0 },
+    { 1, "Domain-0", 0, 1 * G, 2 * G, 100, 1 },
     /* no name: only domid rules can match */
     { 0, NULL, 12, 0, 0, 100, 0 },
     { 0, NULL, 7, 0, 0, 100, 1 },

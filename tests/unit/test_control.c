@@ -27,6 +27,7 @@
 #include <event2/event.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "client.h"
 #include "control.h"
 #include "fake_daemon.h"
@@ -862,6 +863,7 @@ monitor_tick(evutil_socket_t fd, short what, void *arg)
                    (json_int_t)1572864);
     fake_daemon_emit(dmn, ev);
     json_decref(ev);
+    fake_daemon_hold_answer(dmn);
 }
 
 static void
@@ -1013,7 +1015,25 @@ START_TEST(test_cli_commands)
     ck_assert_int_eq(
         CLI(&out, &err, "--json", "reserve", "256M", "--for", "1m"), 0);
     ck_assert_str_eq(out, "{\"id\":1,\"size_kb\":262144,"
-                          "\"expires_in_ms\":60000}\n");
+                          "\"expires_in_ms\":60000,\"state\":\"met\","
+                          "\"free_kb\":1048576,\"shortfall_kb\":0,"
+                          "\"possible_kb\":16777216,\"eta_ms\":0}\n");
+    free(out);
+    free(err);
+
+    /* reserve --wait: the reply comes once the hold is met (exit 0), or
+     * says what lacks when it is not (exit 1). */
+    ck_assert_int_eq(CLI(&out, &err, "reserve", "256M", "--wait", "5s"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "met: 1.0M is free; start the guest"));
+    free(out);
+    free(err);
+    ck_assert_int_eq(CLI(&out, &err, "reserve", "--wait=2s", "20G", "--force"),
+                     1);
+    ck_assert_ptr_nonnull(strstr(err, "hold not met in time: 1.0M short"));
+    free(out);
+    free(err);
+    ck_assert_int_eq(CLI(&out, &err, "reserve", "1G", "--wait", "2h"), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--wait must be between 1s and"));
     free(out);
     free(err);
 
@@ -1208,7 +1228,27 @@ START_TEST(test_cli_usage)
     free(out);
     free(err);
     ck_assert_int_eq(CLI(&out, &err, "help"), 0);
-    ck_assert_ptr_nonnull(strstr(out, "reserve SIZE [--for SECONDS]"));
+    ck_assert_ptr_nonnull(strstr(out, "reserve SIZE [--for DURATION] "
+                                      "[--wait TIMEOUT] [--force]"));
+    /* Every command is listed, the two main() runs itself included. */
+    ck_assert_ptr_nonnull(strstr(out, "\n  daemon [-fnv] [-c FILE]"));
+    ck_assert_ptr_nonnull(strstr(out, "\n  check-config FILE"));
+    free(out);
+    free(err);
+    /* COMMAND --help is that command's usage, whatever comes before. */
+    for (size_t i = 0; cmd_table[i] != NULL; i++) {
+        const char *name = cmd_table[i]->name;
+        char want[64];
+
+        ck_assert_int_eq(CLI(&out, &err, name, "1G", "--help"), 0);
+        snprintf(want, sizeof(want), "usage: xenballoon-ctl %s", name);
+        ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s: %s", name,
+                      out);
+        free(out);
+        free(err);
+    }
+    ck_assert_int_eq(CLI(&out, &err, "reserve", "-h"), 0);
+    ck_assert_ptr_nonnull(strstr(out, "usage: xenballoon-ctl reserve SIZE"));
     free(out);
     free(err);
     ck_assert_int_eq(CLI(&out, &err, "help", "reload"), 0);

@@ -16,6 +16,7 @@ static const struct dom_limits lim = {
     .stuck_ms = 20000,
     .uncoop_ms = 60000,
     .progress_kb = 4096,
+    .retry_ms = 120000,
     .records_per_s = 5,
     .records_burst = 10,
 };
@@ -191,6 +192,81 @@ START_TEST(test_states)
 }
 END_TEST
 
+/* A stepped shrink does not restart the stuck timer: it runs from the
+ * last progress toward the target, so a donor that never moves is stuck
+ * stuck_ms after its first step, however many steps follow. */
+START_TEST(test_stuck_timer_from_progress)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 2);
+    d = domtab_add(&t, 4);
+    d->actual_kb = 1000000;
+    dom_target_changed(d, 1000000, 0);
+    dom_update_state(d, &lim, 1000);
+    dom_target_changed(d, 950000, 1000);
+    for (uint64_t now = 3000; now < 1000 + lim.stuck_ms; now += 2000) {
+        dom_update_state(d, &lim, now);
+        ck_assert_int_eq(d->stuck, 0);
+        dom_target_changed(d, d->target_kb - 50000, now);
+    }
+    dom_update_state(d, &lim, 1000 + lim.stuck_ms);
+    ck_assert_int_eq(d->stuck, 1);
+    domtab_dispose(&t);
+}
+END_TEST
+
+/* A domain stuck above its shrink target: where it stopped is its floor
+ * (below its target: its ceiling); it stays stuck at that limit when its
+ * change is withdrawn, until it moves past it or stuck_retry has gone. */
+START_TEST(test_learnt_limits)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 2);
+    d = domtab_add(&t, 4);
+    d->actual_kb = 900000;
+    dom_intake(d, GOOD, strlen(GOOD), 0);
+    dom_target_changed(d, 900000, 0);
+    dom_update_state(d, &lim, 0);
+    dom_target_changed(d, 700000, 1000);
+    d->actual_kb = 850000; /* moved 50 MiB, then stopped */
+    dom_update_state(d, &lim, 2000);
+    ck_assert_int_eq(d->stuck, 0);
+    dom_update_state(d, &lim, 2000 + lim.stuck_ms);
+    ck_assert_int_eq(d->stuck, 1);
+    ck_assert_uint_eq(d->floor_kb, 850000);
+    ck_assert_uint_eq(d->ceil_kb, 0);
+    /* The balancer withdraws the shrink: it is at target, still stuck. */
+    dom_target_changed(d, 850000, 23000);
+    dom_update_state(d, &lim, 24000);
+    ck_assert_str_eq(dom_state_name(d->state), "stuck");
+    ck_assert_uint_eq(d->floor_kb, 850000);
+    /* Once stuck_retry has gone by it is asked again. */
+    dom_intake(d, "v=1 seq=2 total=1000000 free=1", 30, 23000 + lim.retry_ms);
+    dom_update_state(d, &lim, 23000 + lim.retry_ms);
+    ck_assert_uint_eq(d->floor_kb, 0);
+    ck_assert_str_eq(dom_state_name(d->state), "managed");
+
+    /* Growing: it stops at 880000 below a target of 950000. */
+    dom_target_changed(d, 950000, 200000);
+    d->actual_kb = 880000;
+    dom_update_state(d, &lim, 201000);
+    dom_update_state(d, &lim, 201000 + lim.stuck_ms);
+    ck_assert_uint_eq(d->ceil_kb, 880000);
+    ck_assert_str_eq(dom_state_name(d->state), "stuck");
+    /* It moves past the ceiling by itself: it rejoins. */
+    d->actual_kb = 900000;
+    dom_intake(d, "v=1 seq=3 total=1000000 free=1", 30, 202000 + lim.stuck_ms);
+    dom_update_state(d, &lim, 202000 + lim.stuck_ms);
+    ck_assert_uint_eq(d->ceil_kb, 0);
+    ck_assert_int_eq(d->stuck, 0);
+    domtab_dispose(&t);
+}
+END_TEST
+
 /* A record that was there before the daemon looked (a restarted daemon,
  * an agent killed since) and the same record read again prove nothing:
  * the domain waits for a new one, and a dead agent goes stale. */
@@ -258,6 +334,8 @@ suite(void)
     tcase_add_test(tc, test_rate_limit);
     tcase_add_test(tc, test_history_ring);
     tcase_add_test(tc, test_states);
+    tcase_add_test(tc, test_stuck_timer_from_progress);
+    tcase_add_test(tc, test_learnt_limits);
     tcase_add_test(tc, test_old_record_is_not_life);
     tcase_add_loop_test(tc, test_default_min, 0,
                         sizeof(mins) / sizeof(mins[0]));

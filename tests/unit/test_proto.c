@@ -331,6 +331,8 @@ START_TEST(test_table)
         const char *name;
         int flags;
     } want[] = {
+        { "daemon", CMD_LOCAL },
+        { "check-config", CMD_LOCAL },
         { "status", 0 },
         { "targets", 0 },
         { "show", 0 },
@@ -339,7 +341,7 @@ START_TEST(test_table)
         { "pause", CMD_WRITE },
         { "resume", CMD_WRITE },
         { "reload", CMD_WRITE },
-        { "reserve", CMD_WRITE },
+        { "reserve", CMD_WRITE | CMD_WAIT },
         { "release", CMD_WRITE },
         { "monitor", CMD_STREAM },
         { "top", CMD_LOCAL },
@@ -370,7 +372,7 @@ START_TEST(test_table)
         ck_assert_ptr_nonnull(ce);
         ck_assert_msg(ce->flags == want[i].flags, "%s", want[i].name);
     }
-    ck_assert_ptr_null(cmd_find("daemon"));
+    ck_assert_ptr_null(cmd_find("daemons"));
     ck_assert_ptr_null(cmd_find(""));
 
     args = json_object();
@@ -688,12 +690,21 @@ START_TEST(test_print_others)
     free(out);
 
     out = print_cmd("reserve", "{\"size_kb\":262144,\"for_s\":60}");
-    ck_assert_str_eq(out, "hold 1: 256.0M held out of balancing for 1m00s\n");
+    ck_assert_str_eq(out, "hold 1: 256.0M held out of balancing for 1m00s\n"
+                          "met: 256.0M is free\n");
     free(out);
 
     out = print_cmd("reserve", "{\"size_kb\":1024}");
     ck_assert_str_eq(out, "hold 1: 1.0M held out of balancing until "
-                          "released\n");
+                          "released\nmet: 1.0M is free\n");
+    free(out);
+
+    /* Not met yet: the reply says how much is free, what lacks and
+     * whether it can be met (the fake never estimates). */
+    out = print_cmd("reserve", "{\"size_kb\":2097152,\"force\":true}");
+    ck_assert_str_eq(out, "hold 1: 2048.0M held out of balancing until "
+                          "released\npending: free 1024.0M now, 1024.0M "
+                          "short; no estimate\n");
     free(out);
 
     out = print_cmd("set", "{\"domain\":\"db\",\"key\":\"min\","

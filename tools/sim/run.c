@@ -565,12 +565,7 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->h.publish_ms = sc->publish_ms;
     r->g = xb_calloc(1, sizeof(*r->g));
     domtab_init(&r->t, cfg->policy->pol->history);
-    r->lim.stale_ms = cfg->stale_ms;
-    r->lim.stuck_ms = cfg->stuck_ms;
-    r->lim.uncoop_ms = cfg->uncoop_ms;
-    r->lim.progress_kb = cfg->progress_kb;
-    r->lim.records_per_s = cfg->records_per_s;
-    r->lim.records_burst = cfg->records_burst;
+    r->lim = dom_limits_of(cfg);
     r->next_tick_ms = cfg->tick_ms;
     r->settle_ms = NONE;
     r->waiting_since_ms = NONE;
