@@ -22,7 +22,7 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/xenballoon-ctl.8
 set(XB_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH
     "Where to install systemd units")
 set(XB_SBINDIR ${CMAKE_INSTALL_FULL_SBINDIR})
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/xenballoon-ctl.service
-               ${CMAKE_CURRENT_BINARY_DIR}/xenballoon-ctl.service @ONLY)
-install(FILES ${CMAKE_CURRENT_BINARY_DIR}/xenballoon-ctl.service
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/xenballoon.service
+               ${CMAKE_CURRENT_BINARY_DIR}/xenballoon.service @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/xenballoon.service
         DESTINATION ${XB_SYSTEMD_UNITDIR})
