@@ -23,6 +23,9 @@ xb_install_man(xenballoon-ctl.8 dom0)
 xb_install_man(xenballoon.json.5 dom0)
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/xenballoon.json
         DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/xenballoon COMPONENT dom0)
+# Prometheus recording and alerting rules over the metrics endpoint.
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/xenballoon.rules.yml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/xenballoon COMPONENT dom0)
 set(XB_SYSTEMD_UNITDIR "lib/systemd/system" CACHE PATH
     "Where to install systemd units")
 set(XB_SBINDIR ${CMAKE_INSTALL_FULL_SBINDIR})
