@@ -364,8 +364,9 @@ static const struct cfg_key cfg_top_keys[] = {
     K_ENUM("backend", struct xb_config, backend, CFG_BACKEND_XEN, cfg_backends),
     K_OBJECT("sim", offsetof(struct xb_config, sim), &cfg_sim_schema,
              cfg_sim_shown),
-    /* Not a struct: its fields live in struct xb_config itself. */
-    K_OBJECT("policy", 0, &cfg_policy_schema, NULL),
+    /* Not a struct: its fields live in struct xb_config itself.  A plain
+     * string is the name alone: "policy": "pressure". */
+    K_OBJECT_OR_STRING("policy", 0, &cfg_policy_schema, NULL, "name"),
     /* Headroom Xen needs for domain builds, p2m/shadow growth and dom0
      * spikes; squeezed and qmemman keep a similar slack. */
     K_SIZE("reserve", struct xb_config, reserve_kb, 128 * MIB, 0, 1 * TIB, 0),
