@@ -203,6 +203,35 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     return 1;
 }
 
+/* How much counter f grew from a to b; 0 if it is missing or went back. */
+static uint64_t
+grew(const struct xb_record *a, const struct xb_record *b, enum xb_field f)
+{
+    if (!xb_record_has(a, f) || !xb_record_has(b, f) || b->v[f] < a->v[f])
+        return 0;
+    return b->v[f] - a->v[f];
+}
+
+int
+dom_distress(const struct dom *d)
+{
+    const struct xb_pol_sample *a, *b;
+    uint64_t dt;
+
+    if (d->nhist < 2)
+        return 0;
+    a = &d->hist[d->nhist - 2];
+    b = &d->hist[d->nhist - 1];
+    dt = b->t_ms > a->t_ms ? b->t_ms - a->t_ms : 1;
+    if (grew(&a->rec, &b->rec, XB_F_OOMKILL) > 0 ||
+        grew(&a->rec, &b->rec, XB_F_PSWPIN) >= DOM_DISTRESS_SWAPIN_PAGES)
+        return 1;
+    /* Stall in us over dt in ms: permille = us / dt (no overflow: the
+     * quotient is compared, never the product). */
+    return grew(&a->rec, &b->rec, XB_F_PSI_SOME) / dt >=
+           DOM_DISTRESS_PSI_PERMILLE;
+}
+
 void
 dom_agent_gone(struct dom *d)
 {

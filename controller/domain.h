@@ -117,6 +117,17 @@ int dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now);
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
 const struct xb_pol_sample *dom_latest(const struct dom *d);
+/*
+ * Whether the newest record, against the one before it, shows distress
+ * that should not wait for the coalescing delay: an OOM kill, a memory
+ * stall of at least DOM_DISTRESS_PSI_PERMILLE of the time between them
+ * (the agent's own PSI trigger threshold), or a swap-in burst of at least
+ * DOM_DISTRESS_SWAPIN_PAGES.  Counters that went backwards (a restarted
+ * agent, a lying one) show nothing.
+ */
+#define DOM_DISTRESS_PSI_PERMILLE 150
+#define DOM_DISTRESS_SWAPIN_PAGES 1024
+int dom_distress(const struct dom *d);
 
 /* Progress and state, once per tick and after each target change. */
 void dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now);
