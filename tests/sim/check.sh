@@ -7,7 +7,7 @@
 #   SIM=path/to/xenballoon-sim tests/sim/check.sh CASE
 #
 # Cases: safety, static, squeeze, proportional, pressure, selfballoon,
-# oracle, launch, repro, sabotage, errors.
+# oracle, launch, repro, sabotage, errors, agent.
 set -eu
 case_=${1:?usage: check.sh CASE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -124,6 +124,29 @@ sabotage)
     [ "$rc" = 2 ] || fail "exit $rc, not 2"
     grep -q 'SAFETY VIOLATION: t=[0-9.]*s: S2: domain 1 (victim)' "$tmp/err" ||
         fail "message: $(cat "$tmp/err")"
+    ;;
+agent)
+    # The guests publish as the real agent decides (agent/change.c) and
+    # wake on its PSI trigger (agent/psi.h).  quiet.json: "calm" never
+    # changes, so it publishes its first record and then one per 10 s
+    # heartbeat; "stall" samples once an hour, so every record after its
+    # first comes from the trigger, which fires within a second of the
+    # stall that starts when its job overflows memory (~61.6 s).
+    "$sim" -q -j "$tmp/q.json" -e "$tmp/q.ev" quiet.json || fail "exit $?"
+    [ "$(jq '.guests[0].records' "$tmp/q.json")" = 30 ] ||
+        fail "calm: $(jq '.guests[0].records' "$tmp/q.json") records, not 30"
+    awk '$3 == "calm" { if (n++ && $1 - t < 9.999) bad = 1; t = $1 }
+         END { exit bad }' "$tmp/q.ev" || fail "calm: records closer than 10 s"
+    first=$(awk '$3 == "stall" && $1 > 1 { print $1; exit }' "$tmp/q.ev")
+    [ -n "$first" ] || fail "stall: no record after its first"
+    awk -v t="$first" 'BEGIN { exit !(t >= 61 && t <= 63) }' ||
+        fail "stall: first record after the spike at ${first}s"
+    [ "$(jq '.guests[1].psi_triggers > 100' "$tmp/q.json")" = true ] ||
+        fail "stall: too few PSI triggers"
+    # Without the trigger the hourly timer is all it has: one record.
+    jq '.daemon.agent = {psi_trigger: false}' quiet.json >"$tmp/np.json"
+    [ "$("$sim" -q -j - "$tmp/np.json" | jq '.guests[1].records')" = 1 ] ||
+        fail "stall: records without a PSI trigger"
     ;;
 errors)
     # A bad scenario: exit 1, every error named by its JSON path.

@@ -24,13 +24,15 @@
 static void __attribute__((noreturn)) usage(int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: xenballoon-sim [-hnqO] [-o CSV] [-j JSON] [-p POLICY] "
-            "[-s SEED] [-d DURATION] SCENARIO.json\n"
+            "usage: xenballoon-sim [-hnqO] [-o CSV] [-e EVENTS] [-j JSON] "
+            "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
             "  -n           check the scenario and exit\n"
             "  -q           no summary table\n"
             "  -O, --oracle clairvoyant oracle instead of the controller\n"
             "  -o CSV       time series (one row per guest and sample, "
             "plus \"host\")\n"
+            "  -e EVENTS    every record published and target issued, one "
+            "line each\n"
             "  -j JSON      summary as JSON ('-': stdout)\n"
             "  -p POLICY    replace the scenario's policy (its params "
             "dropped)\n"
@@ -61,8 +63,8 @@ main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct scn_override ov = { NULL, 0, 0 };
-    struct run_opts ro = { 0, NULL };
-    const char *csv = NULL, *jpath = NULL;
+    struct run_opts ro = { 0, NULL, NULL };
+    const char *csv = NULL, *evpath = NULL, *jpath = NULL;
     int ch, check = 0, quiet = 0, rc;
     struct xb_errlist el;
     struct scenario *sc;
@@ -70,7 +72,7 @@ main(int argc, char **argv)
     struct run r;
 
     log_init("xenballoon-sim", 0, XB_LOG_WARNING);
-    while ((ch = getopt_long(argc, argv, "hnqOo:j:p:s:d:", longopts, NULL)) !=
+    while ((ch = getopt_long(argc, argv, "hnqOo:e:j:p:s:d:", longopts, NULL)) !=
            -1) {
         switch (ch) {
         case 'h':
@@ -86,6 +88,9 @@ main(int argc, char **argv)
             break;
         case 'o':
             csv = optarg;
+            break;
+        case 'e':
+            evpath = optarg;
             break;
         case 'j':
             jpath = optarg;
@@ -130,6 +135,8 @@ main(int argc, char **argv)
 
     if (csv != NULL)
         ro.csv = open_out(csv);
+    if (evpath != NULL)
+        ro.events = open_out(evpath);
     run_init(&r, sc, &ro);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_go(&r);
@@ -156,6 +163,8 @@ main(int argc, char **argv)
         fprintf(stderr, "xenballoon-sim: SAFETY VIOLATION: %s\n", r.violation);
     if (ro.csv != NULL && ro.csv != stdout)
         fclose(ro.csv);
+    if (ro.events != NULL && ro.events != stdout)
+        fclose(ro.events);
     run_dispose(&r);
     scn_free(sc);
     return rc < 0 ? EX_SAFETY : 0;

@@ -130,6 +130,12 @@ report_json(const struct run *r)
                 mean_mib(d->st.alloc_kb_ms, d->st.life_ms), "mean_need_mib",
                 mean_mib(d->st.need_kb_ms, d->st.life_ms), "healthy",
                 healthy(d)));
+        json_object_set_new(json_array_get(gs, json_array_size(gs) - 1),
+                            "records",
+                            json_integer((json_int_t)r->g[i].agent.published));
+        json_object_set_new(json_array_get(gs, json_array_size(gs) - 1),
+                            "psi_triggers",
+                            json_integer((json_int_t)r->g[i].agent.triggers));
     }
     sum(r, &t);
     tot = json_pack("{s:f, s:f, s:f, s:I, s:I, s:f, s:f, s:i, s:i}", "stall_s",

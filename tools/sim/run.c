@@ -7,7 +7,9 @@
  *   3. oracle mode only: allocations are set to serve that demand;
  *   4. balloons move and guests' memory evolves (sim_host_mem);
  *   5. the host is checked (safety rule S1);
- *   6. controller mode: agents whose period is due publish a record, the
+ *   6. controller mode: each guest's agent samples when its timer or its
+ *      PSI trigger says so and publishes when the real agent's decision
+ *      (ag_change_decide) does (agent.h); the
  *      controller reads it within its rate limit (dom_may_read, then the
  *      untrusted intake dom_intake) and arms the coalescing timer; the
  *      periodic tick updates states and rebalances; the settle timer
@@ -111,8 +113,11 @@ add_guest(struct run *r, const struct scn_guest *sg, const char *name)
     memset(&r->g[sd->domid], 0, sizeof(*r->g));
     r->g[sd->domid].spec = sg;
     r->g[sd->domid].launched_ms = r->h.now_ms;
-    if (!r->o.oracle)
+    if (!r->o.oracle) {
+        sim_agent_init(&r->g[sd->domid].agent, r->sc->cfg, sd, r->sc->seed,
+                       r->h.now_ms, r->sc->step_ms);
         controller_add(r, sd->domid);
+    }
     return 0;
 }
 
@@ -441,6 +446,11 @@ rebalance(struct run *r)
                 continue;
             if ((sd = sim_host_find(&r->h, b->domid)) == NULL)
                 continue;
+            if (r->o.events != NULL)
+                fprintf(r->o.events, "%.3f target %s %llu %llu\n",
+                        (double)now / 1000, sd->name,
+                        (unsigned long long)b->target_kb,
+                        (unsigned long long)b->new_target_kb);
             sd->target_kb = b->new_target_kb;
             dom_target_changed(r->t.v[i], b->new_target_kb, now);
             r->g[b->domid].writes++;
@@ -484,13 +494,17 @@ controller(struct run *r)
         struct dom *dom;
         int len;
 
-        if (!sim_dom_publish_due(&r->h, sd))
+        if (!sim_agent_step(&g->agent, sd, now, &rec))
             continue;
-        sim_dom_record(sd, &rec);
         if ((len = xb_record_format(&rec, g->raw, sizeof(g->raw))) < 0)
             continue;
         g->rawlen = (size_t)len;
         r->records++;
+        if (r->o.events != NULL)
+            fprintf(r->o.events, "%.3f record %s %llu %llu\n",
+                    (double)now / 1000, sd->name,
+                    (unsigned long long)rec.v[XB_F_ANON],
+                    (unsigned long long)rec.v[XB_F_BALLOON]);
         /* The watch fires; the daemon reads within its rate limit. */
         if ((dom = domtab_find(&r->t, sd->domid)) != NULL &&
             dom_may_read(dom, &r->lim, now))
@@ -562,7 +576,6 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->sc = sc;
     r->o = *o;
     sim_host_init(&r->h, sc->host_kb, sc->xen_kb, sc->dom0_kb, sc->seed);
-    r->h.publish_ms = sc->publish_ms;
     r->g = xb_calloc(1, sizeof(*r->g));
     domtab_init(&r->t, cfg->policy->pol->history);
     r->lim.stale_ms = cfg->stale_ms;
@@ -588,6 +601,8 @@ void
 run_dispose(struct run *r)
 {
     domtab_dispose(&r->t);
+    for (unsigned i = 1; r->g != NULL && i < r->h.n; i++)
+        sim_agent_dispose(&r->g[i].agent);
     sim_host_dispose(&r->h);
     free(r->g);
     free(r->peek);

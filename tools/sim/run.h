@@ -15,13 +15,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "agent.h"
 #include "domain.h"
 #include "scenario.h"
 #include "simmodel.h"
 
 struct run_opts {
     int oracle;
-    FILE *csv; /* time series, or NULL */
+    FILE *csv;    /* time series, or NULL */
+    FILE *events; /* records published and targets issued, or NULL */
 };
 
 /* Per guest, what the controller side counted. */
@@ -31,6 +33,7 @@ struct run_guest {
     uint64_t writes;             /* target changes issued */
     char raw[XB_RECORD_MAX + 1]; /* the agent's latest record, as stored */
     size_t rawlen;
+    struct sim_agent agent; /* the guest's agent (controller mode) */
 };
 
 struct run {

@@ -614,7 +614,6 @@ static const struct scn_key scn_top_keys[] = {
     /* Model resolution: 10 ms is finer than any balloon or agent. */
     { "step", ST_DUR, S(step_ms), 10 * MSEC, 10 * SEC },
     { "sample", ST_DUR, S(sample_ms), 10 * MSEC, 24 * HOUR },
-    { "publish", ST_DUR, S(publish_ms), 100 * MSEC, 10 * 60 * SEC },
     { "seed", ST_U64, S(seed), 0, INT64_MAX },
     { NULL, ST_U64, 0, 0, 0 },
 };
@@ -678,7 +677,6 @@ scn_load(const char *path, const struct scn_override *ov, struct xb_errlist *el)
     sc->duration_ms = 1 * HOUR;
     sc->step_ms = 100 * MSEC;
     sc->sample_ms = 10 * SEC;
-    sc->publish_ms = 1 * SEC; /* the agent's default interval */
     sc->seed = 1;
     sc->host_kb = 4 * GIB;
     sc->xen_kb = 64 * MIB;

@@ -46,7 +46,7 @@ struct scn_launch {
 struct scenario {
     char *path;
     char *name;
-    uint64_t duration_ms, step_ms, sample_ms, publish_ms, seed;
+    uint64_t duration_ms, step_ms, sample_ms, seed;
     uint64_t host_kb, xen_kb, dom0_kb;
     struct xb_config *cfg;
     struct scn_guest *guests;
