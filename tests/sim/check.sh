@@ -7,7 +7,7 @@
 #   SIM=path/to/xenballoon-sim tests/sim/check.sh CASE
 #
 # Cases: safety, static, squeeze, proportional, pressure, selfballoon,
-# oracle, launch, repro, sabotage, errors, agent.
+# oracle, reactive, launch, repro, sabotage, errors, agent.
 set -eu
 case_=${1:?usage: check.sh CASE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +30,8 @@ run() {
     shift 2
     if [ "$p" = oracle ]; then
         "$sim" -q -O -j - "$@" "$s" || fail "$s oracle: exit $?"
+    elif [ "$p" = reactive ]; then
+        "$sim" -q -R -j - "$@" "$s" || fail "$s reactive: exit $?"
     else
         "$sim" -q -p "$p" -j - "$@" "$s" || fail "$s $p: exit $?"
     fi
@@ -42,9 +44,10 @@ q() {
 
 case $case_ in
 safety)
-    # Every policy on every scenario here and on the suite's imperfect
-    # drivers, shortened: the run itself asserts the rules every step.
-    for p in $policies; do
+    # Every policy and the reactive oracle on every scenario here and on
+    # the suite's imperfect drivers, shortened: the run itself asserts the
+    # rules every step.
+    for p in $policies reactive; do
         for s in two.json spike.json launch.json; do
             run "$p" "$s" >/dev/null
         done
@@ -96,6 +99,29 @@ oracle)
     # fits in the host.
     [ "$(q oracle two.json '.total.stall_s == 0 and .total.oom == 0')" = true ] ||
         fail "oracle stalled"
+    ;;
+reactive)
+    # reactive.json: demand jumps by ~540 MiB at 30 s; the guest's balloon
+    # moves 16 MiB/s.  The clairvoyant oracle serves it at once (no stall,
+    # big steps); the reactive one serves it at the balloon's speed (per
+    # second at most 16 MiB more, some stall) and reaches it in the end.
+    for m in O R; do
+        "$sim" -q -$m -o "$tmp/$m.csv" -j "$tmp/$m.json" reactive.json ||
+            fail "-$m: exit $?"
+        awk -F, '$2 == "jump" { if (p != "" && $6 - p > mx) mx = $6 - p
+                                p = $6 } END { print mx + 0, p }' \
+            "$tmp/$m.csv" >"$tmp/$m.steps"
+    done
+    read -r step last <"$tmp/R.steps"
+    awk -v s="$step" 'BEGIN { exit !(s > 0 && s <= 16.1) }' ||
+        fail "reactive: grew $step MiB in a second, balloon moves 16"
+    [ "$last" = 664.0 ] || fail "reactive: ends at $last MiB, not 664"
+    [ "$(jq '.total.stall_s > 1 and .total.oom == 0' "$tmp/R.json")" = true ] ||
+        fail "reactive: no stall while its balloon catches up"
+    read -r step last <"$tmp/O.steps"
+    awk -v s="$step" 'BEGIN { exit !(s > 100) }' ||
+        fail "clairvoyant: grew only $step MiB in a second"
+    [ "$(jq '.total.stall_s' "$tmp/O.json")" = 0 ] || fail "clairvoyant stalled"
     ;;
 launch)
     # The launch rule: static leaves room for exactly 3 guests of 512 MiB

@@ -2,7 +2,8 @@
 /*
  * xenballoon-sim: runs a scenario in virtual time against the real
  * decision path (record intake, decide(), the policies and the balancer)
- * or, with --oracle, against the clairvoyant oracle; prints a summary,
+ * or, with --oracle or --reactive, against one of the two oracles (see
+ * run.c); prints a summary,
  * writes a CSV time series and a JSON summary on request, and fails
  * loudly (exit 2) on the first broken safety rule.
  */
@@ -24,11 +25,14 @@
 static void __attribute__((noreturn)) usage(int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: xenballoon-sim [-hnqO] [-o CSV] [-e EVENTS] [-j JSON] "
+            "usage: xenballoon-sim [-hnqOR] [-o CSV] [-e EVENTS] [-j JSON] "
             "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
             "  -n           check the scenario and exit\n"
             "  -q           no summary table\n"
             "  -O, --oracle clairvoyant oracle instead of the controller\n"
+            "  -R, --reactive\n"
+            "               reactive oracle (no lookahead, real balloon "
+            "speeds)\n"
             "  -o CSV       time series (one row per guest and sample, "
             "plus \"host\")\n"
             "  -e EVENTS    every record published and target issued, one "
@@ -59,6 +63,7 @@ main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "oracle", no_argument, NULL, 'O' },
+        { "reactive", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -72,8 +77,8 @@ main(int argc, char **argv)
     struct run r;
 
     log_init("xenballoon-sim", 0, XB_LOG_WARNING);
-    while ((ch = getopt_long(argc, argv, "hnqOo:e:j:p:s:d:", longopts, NULL)) !=
-           -1) {
+    while ((ch = getopt_long(argc, argv, "hnqORo:e:j:p:s:d:", longopts,
+                             NULL)) != -1) {
         switch (ch) {
         case 'h':
             usage(0);
@@ -84,7 +89,10 @@ main(int argc, char **argv)
             quiet = 1;
             break;
         case 'O':
-            ro.oracle = 1;
+            ro.oracle = RUN_CLAIRVOYANT;
+            break;
+        case 'R':
+            ro.oracle = RUN_REACTIVE;
             break;
         case 'o':
             csv = optarg;

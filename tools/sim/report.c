@@ -56,6 +56,8 @@ sum(const struct run *r, struct totals *t)
 static const char *
 policy_name(const struct run *r)
 {
+    if (r->o.oracle == RUN_REACTIVE)
+        return "reactive";
     return r->o.oracle ? "oracle" : r->sc->cfg->policy->pol->name;
 }
 

@@ -203,6 +203,15 @@ launch(struct run *r)
  * A tier that does not fit is shared in proportion to what each lacks.
  * It is a strong baseline, not a proven optimum: a policy that keeps more
  * slack than the oracle's tiers can occasionally stall less.
+ *
+ * The reactive oracle (RUN_REACTIVE) fills the same tiers without looking
+ * ahead (tier 2 is today's hot set), and each allocation moves only as far
+ * as the guest's balloon driver can move it in one step
+ * (sim_dom_reach_kb), growth within host free above the reserve and holds:
+ * the best a controller could do that knows each guest's need the moment
+ * it appears and decides at once, with real balloons.  The gap between the
+ * two oracles is foresight; between the reactive one and a policy, the
+ * product's own latency and judgement.
  */
 
 /* ms the oracle looks ahead: longer than the slowest periodic phase in
@@ -256,8 +265,9 @@ oracle_step(struct run *r)
 {
     struct sim_host *h = &r->h;
     uint64_t pool, *alloc = xb_calloc(h->n, sizeof(*alloc));
+    int reactive = r->o.oracle == RUN_REACTIVE;
 
-    if (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n)
+    if (!reactive && (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n))
         oracle_peek(r);
     pool = sat_sub(h->total_kb, h->xen_kb + h->doms[0].actual_kb +
                                     r->sc->cfg->reserve_kb + r->held_kb);
@@ -287,11 +297,22 @@ oracle_step(struct run *r)
     for (int pass = 0; pass < 2; pass++)
         for (unsigned i = 1; i < h->n; i++) {
             struct sim_dom *d = &h->doms[i];
+            uint64_t kb = alloc[i];
 
-            if (alloc[i] == d->actual_kb ||
-                (pass == 0) != (alloc[i] < d->actual_kb))
+            if (reactive && d->alive) {
+                kb = sim_dom_reach_kb(h, d, kb, r->sc->step_ms);
+                if (kb > d->actual_kb) {
+                    uint64_t room =
+                        sat_sub(sim_host_free_kb(h),
+                                r->sc->cfg->reserve_kb + r->held_kb);
+
+                    if (kb - d->actual_kb > room)
+                        kb = d->actual_kb + room;
+                }
+            }
+            if (kb == d->actual_kb || (pass == 0) != (kb < d->actual_kb))
                 continue;
-            sim_dom_set_actual(h, d, alloc[i]);
+            sim_dom_set_actual(h, d, kb);
             r->g[i].writes++;
             r->writes++;
         }

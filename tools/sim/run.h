@@ -5,8 +5,10 @@
  * daemon's decision path (record intake, state updates, decide(), targets
  * applied shrinks first) driven exactly as daemon.c drives it, with the
  * clock replaced.  Or, in oracle mode, no controller at all: every guest's
- * allocation is set each step, instantly, from the demand it is about to
- * have.  The safety rules are checked on every step and every decision;
+ * allocation is set each step from its demand: by the clairvoyant oracle
+ * instantly, from the demand it is about to have; by the reactive oracle
+ * from the demand of the step only, as far as its balloon driver moves in
+ * a step.  The safety rules are checked on every step and every decision;
  * the first violation stops the run.
  */
 #ifndef XB_SIM_RUN_H
@@ -20,8 +22,13 @@
 #include "scenario.h"
 #include "simmodel.h"
 
+/* run_opts.oracle: the controller, or one of the two bounds. */
+#define RUN_CONTROLLER 0
+#define RUN_CLAIRVOYANT 1 /* sees demand ahead, moves memory instantly */
+#define RUN_REACTIVE 2    /* serves the step's demand, at balloon speed */
+
 struct run_opts {
-    int oracle;
+    int oracle;   /* RUN_* */
     FILE *csv;    /* time series, or NULL */
     FILE *events; /* records published and targets issued, or NULL */
 };
