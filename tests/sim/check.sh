@@ -124,12 +124,35 @@ reactive)
     [ "$(jq '.total.stall_s' "$tmp/O.json")" = 0 ] || fail "clairvoyant stalled"
     ;;
 launch)
-    # The launch rule: static leaves room for exactly 3 guests of 512 MiB
-    # (2048 - 64 - 256 - 64 reserve = 1664 MiB); a balancing policy that
-    # shrinks idle eatmem guests fits more.
-    [ "$(q static launch.json '.launched')" = 3 ] || fail "static: not 3"
-    [ "$(q selfballoon launch.json '.launched')" -gt 3 ] ||
-        fail "selfballoon: no more than static"
+    # The launcher's make-room contract (hold.json): the hold of 512 MiB
+    # placed at 10 s is met only when the idle guest's 8 MiB/s balloon
+    # has given back ~384 MiB, so the new guest boots at ~58 s, not
+    # before; the clairvoyant oracle makes room at once.
+    for p in static pressure; do
+        t=$(q $p hold.json '"\(.launched) \(.guests[1].start_s)"')
+        set -- $t
+        [ "$1" = 1 ] || fail "$p: launched $1, not 1"
+        awk -v t="$2" 'BEGIN { exit !(t >= 55 && t <= 62) }' ||
+            fail "$p: booted at ${2}s, not when the hold was met (~58 s)"
+    done
+    [ "$(q oracle hold.json '.guests[1].start_s')" = 10 ] ||
+        fail "clairvoyant oracle: room not made at once"
+    # A hold that could never be met (the guest's min is its size) is
+    # refused at once; one that the balloon cannot meet (stuck) is given
+    # up after the 60 s timeout; nothing is launched in either case.
+    jq '.daemon.domains = [{match: "fat", min: "1536M"}]' hold.json >"$tmp/h1.json"
+    [ "$(q pressure "$tmp/h1.json" '"\(.launched) \(.launch_gave_up_s)"')" = "0 10" ] ||
+        fail "impossible hold not refused at once"
+    jq '.guests[0].driver = "stuck"' hold.json >"$tmp/h2.json"
+    for p in pressure reactive; do
+        [ "$(q $p "$tmp/h2.json" '"\(.launched) \(.launch_gave_up_s)"')" = "0 70" ] ||
+            fail "$p: unmet hold not given up after 60 s"
+    done
+    # Safety every step while launching with every policy and both oracles
+    # (the run fails on a violation), and the host does fill up.
+    for p in $policies oracle reactive; do
+        [ "$(q $p launch.json '.launched')" -ge 3 ] || fail "$p: fewer than 3"
+    done
     ;;
 repro)
     # Same scenario and seed: byte-identical time series; another seed

@@ -153,6 +153,10 @@ report_json(const struct run *r)
                   "decisions", (json_int_t)r->decisions, "records",
                   (json_int_t)r->records, "launched", (int)r->launched,
                   "failed_arrivals", (int)r->failed_arrivals);
+    json_object_set_new(o, "launch_gave_up_s",
+                        r->gave_up_ms == UINT64_MAX
+                            ? json_null()
+                            : json_real((double)r->gave_up_ms / 1000));
     json_object_set_new(o, "violation",
                         r->violation ? json_string(r->violation) : json_null());
     json_object_set_new(

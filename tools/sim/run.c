@@ -2,7 +2,7 @@
 /*
  * The virtual-time loop: see run.h.  Each step of sc->step_ms:
  *
- *   1. guests arrive (scheduled, or by the launch rule);
+ *   1. guests arrive (scheduled, or by the launcher);
  *   2. workloads set the demand of the step (sim_host_work);
  *   3. oracle mode only: allocations are set to serve that demand;
  *   4. balloons move and guests' memory evolves (sim_host_mem);
@@ -52,6 +52,7 @@ sat_sub(uint64_t a, uint64_t b)
 
 static void run_fail(struct run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void refresh(struct run *r);
 
 static void
 run_fail(struct run *r, const char *fmt, ...)
@@ -145,44 +146,72 @@ arrivals(struct run *r)
 }
 
 /*
- * The launch rule: wait for room = host free - reserve - promised growth
- * >= the template's memory (with the hold rule, the launcher first holds
- * that much at the daemon so that the balancer makes room); launch; wait
- * `settle`; again.  Give up after `patience` without room.
+ * The launcher, through the product's make-room contract (DESIGN.md): for
+ * each new guest it holds SIZE = memory + overhead at the daemon (the
+ * balancer's holds: decide()'s held_kb; the oracles leave it out of their
+ * pool), waits until Xen's free memory covers the reserve and every hold,
+ * boots the guest at its memory=, releases the hold, lets it settle and
+ * goes on.  A hold that could never be met (free - reserve + the room
+ * above min of every cooperative domain < SIZE) is refused up front, as
+ * the daemon refuses it; one not met within `timeout` ends the launching.
  */
+static int
+hold_possible(struct run *r, uint64_t size_kb)
+{
+    uint64_t room = sim_host_free_kb(&r->h);
+
+    if (r->o.oracle)
+        return 1; /* no daemon to ask: the timeout decides */
+    for (unsigned i = 0; i < r->t.n; i++) {
+        const struct dom *dom = r->t.v[i];
+
+        if (!dom->is_dom0 && !dom->excluded && !dom->stuck && !dom->uncoop)
+            room += sat_sub(dom->actual_kb, dom->min_kb);
+    }
+    return room >= r->sc->cfg->reserve_kb + size_kb;
+}
+
 static void
 launch(struct run *r)
 {
     const struct scn_launch *l = &r->sc->launch;
-    uint64_t now = r->h.now_ms, m = l->tmpl.g.memory_kb, room;
+    const struct scn_guest *tmpl;
+    uint64_t now = r->h.now_ms, size;
     char name[64];
 
     if (!l->enabled || r->launch_done || now < l->start_ms ||
         now < r->next_launch_ms)
         return;
-    if (r->launched >= l->max) {
+    if (r->launched >= l->max || l->ntmpl == 0) {
         r->launch_done = 1;
-        r->held_kb = 0;
         return;
     }
+    tmpl = &l->tmpl[r->launched % l->ntmpl];
+    size = tmpl->g.memory_kb + l->overhead_kb;
     if (r->waiting_since_ms == NONE) {
+        refresh(r);
+        if (!hold_possible(r, size)) {
+            r->launch_done = 1;
+            r->gave_up_ms = now;
+            return;
+        }
         r->waiting_since_ms = now;
-        if (l->rule == SCN_RULE_HOLD)
-            r->held_kb = m;
+        r->held_kb = size;
+        if (!r->o.oracle)
+            schedule(r); /* the daemon rebalances on a new hold */
     }
-    room = sat_sub(sim_host_free_kb(&r->h),
-                   r->sc->cfg->reserve_kb + sim_host_promised_kb(&r->h));
-    if (room >= m) {
-        snprintf(name, sizeof(name), "%s-%u", l->tmpl.name, r->launched + 1);
-        r->held_kb = 0;
-        if (add_guest(r, &l->tmpl, name) == 0)
+    if (sim_host_free_kb(&r->h) >= r->sc->cfg->reserve_kb + r->held_kb) {
+        snprintf(name, sizeof(name), "%s-%u", tmpl->name, r->launched + 1);
+        if (add_guest(r, tmpl, name) == 0)
             r->launched++;
+        r->held_kb = 0;
         r->waiting_since_ms = NONE;
         r->next_launch_ms = now + l->settle_ms;
         return;
     }
-    if (now - r->waiting_since_ms >= l->patience_ms) {
+    if (now - r->waiting_since_ms >= l->timeout_ms) {
         r->launch_done = 1;
+        r->gave_up_ms = now;
         r->held_kb = 0;
     }
 }
@@ -608,6 +637,7 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->next_tick_ms = cfg->tick_ms;
     r->settle_ms = NONE;
     r->waiting_since_ms = NONE;
+    r->gave_up_ms = NONE;
     r->sabotage = getenv("XB_SIM_SABOTAGE") != NULL &&
                   strcmp(getenv("XB_SIM_SABOTAGE"), "grow") == 0;
     if (!o->oracle)

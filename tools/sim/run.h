@@ -52,9 +52,10 @@ struct run {
     struct run_guest *g;              /* by domid, parallel to h.doms */
     uint64_t next_tick_ms, settle_ms; /* settle_ms: UINT64_MAX = unarmed */
     uint64_t held_kb;                 /* the launcher's hold */
-    /* launch rule */
+    /* the launcher */
     unsigned launched;
     uint64_t next_launch_ms, waiting_since_ms;
+    uint64_t gave_up_ms; /* a hold refused or not met; else UINT64_MAX */
     int launch_done;
     unsigned failed_arrivals;
     struct {
