@@ -234,7 +234,9 @@ launch(struct run *r)
  * slack than the oracle's tiers can occasionally stall less.
  *
  * The reactive oracle (RUN_REACTIVE) fills the same tiers without looking
- * ahead (tier 2 is today's hot set), and each allocation moves only as far
+ * ahead (tier 2 is today's hot set), then a last one that leaves every
+ * guest what it has (memory moves only when another guest needs it: no
+ * needless trip through a slow balloon), and each allocation moves only as far
  * as the guest's balloon driver can move it in one step
  * (sim_dom_reach_kb), growth within host free above the reserve and holds:
  * the best a controller could do that knows each guest's need the moment
@@ -282,8 +284,15 @@ oracle_level(const struct run *r, unsigned i, int tier)
         lv = d->base_kb + hot + sat_sub(a - hot, d->swap_total_kb) +
              d->file_ws_kb;
         break;
-    default:
+    case 3:
         lv = sim_dom_need_kb(d);
+        break;
+    default:
+        /* Reactive only: what is left stays where it is (a balloon
+         * moves memory only when someone needs it). */
+        lv = sim_dom_need_kb(d);
+        if (lv < d->actual_kb)
+            lv = d->actual_kb;
         break;
     }
     return lv < d->maxmem_kb ? lv : d->maxmem_kb;
@@ -300,7 +309,7 @@ oracle_step(struct run *r)
         oracle_peek(r);
     pool = sat_sub(h->total_kb, h->xen_kb + h->doms[0].actual_kb +
                                     r->sc->cfg->reserve_kb + r->held_kb);
-    for (int tier = 0; tier < 4; tier++) {
+    for (int tier = 0; tier < (reactive ? 5 : 4); tier++) {
         uint64_t want = 0, lv;
         double share;
 
