@@ -129,11 +129,11 @@ launch)
     # has given back ~384 MiB, so the new guest boots at ~58 s, not
     # before; the clairvoyant oracle makes room at once.
     for p in static pressure; do
-        t=$(q $p hold.json '"\(.launched) \(.guests[1].start_s)"')
-        set -- $t
-        [ "$1" = 1 ] || fail "$p: launched $1, not 1"
-        awk -v t="$2" 'BEGIN { exit !(t >= 55 && t <= 62) }' ||
-            fail "$p: booted at ${2}s, not when the hold was met (~58 s)"
+        q "$p" hold.json '"\(.launched) \(.guests[1].start_s)"' >"$tmp/l"
+        read -r n t <"$tmp/l"
+        [ "$n" = 1 ] || fail "$p: launched $n, not 1"
+        awk -v t="$t" 'BEGIN { exit !(t >= 55 && t <= 62) }' ||
+            fail "$p: booted at ${t}s, not when the hold was met (~58 s)"
     done
     [ "$(q oracle hold.json '.guests[1].start_s')" = 10 ] ||
         fail "clairvoyant oracle: room not made at once"
@@ -151,7 +151,7 @@ launch)
     # Safety every step while launching with every policy and both oracles
     # (the run fails on a violation), and the host does fill up.
     for p in $policies oracle reactive; do
-        [ "$(q $p launch.json '.launched')" -ge 3 ] || fail "$p: fewer than 3"
+        [ "$(q "$p" launch.json '.launched')" -ge 3 ] || fail "$p: fewer than 3"
     done
     ;;
 repro)
