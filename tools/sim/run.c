@@ -522,8 +522,15 @@ static void
 read_record(struct run *r, struct dom *dom)
 {
     const struct run_guest *g = &r->g[dom->domid];
+    uint64_t heard = dom->heard;
 
-    if (g->rawlen > 0 && dom_intake(dom, g->raw, g->rawlen, r->h.now_ms))
+    if (g->rawlen == 0 || !dom_intake(dom, g->raw, g->rawlen, r->h.now_ms))
+        return;
+    /* The daemon's fast path (daemon.c): distress skips the coalescing
+     * delay and is decided on in this very step. */
+    if (dom->heard != heard && dom_distress(dom))
+        r->settle_ms = r->h.now_ms;
+    else
         schedule(r);
 }
 
