@@ -224,7 +224,9 @@ dom_distress(const struct dom *d)
     b = &d->hist[d->nhist - 1];
     dt = b->t_ms > a->t_ms ? b->t_ms - a->t_ms : 1;
     if (grew(&a->rec, &b->rec, XB_F_OOMKILL) > 0 ||
-        grew(&a->rec, &b->rec, XB_F_PSWPIN) >= DOM_DISTRESS_SWAPIN_PAGES)
+        grew(&a->rec, &b->rec, XB_F_PSWPIN) >= DOM_DISTRESS_SWAPIN_PAGES ||
+        xb_record_used_kb(&b->rec) >=
+            xb_record_used_kb(&a->rec) + DOM_DISTRESS_GROWTH_KB)
         return 1;
     /* Stall in us over dt in ms: permille = us / dt (no overflow: the
      * quotient is compared, never the product). */
@@ -348,8 +350,11 @@ dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
         d->floor_kb = d->ceil_kb = 0;
         d->progress_ms = now;
         d->progress_ref_kb = d->actual_kb;
-    } else if (now - d->progress_ms >= lim->stuck_ms) {
-        declare_stuck(d, lim, now);
+    } else {
+        if (now - d->progress_ms >= lim->stuck_ms / 4)
+            d->wary_until_ms = now + DOM_WARY_MS;
+        if (now - d->progress_ms >= lim->stuck_ms)
+            declare_stuck(d, lim, now);
     }
     /* Stuck, and no progress since, for uncoop_ms: uncooperative. */
     if (d->stuck && !d->uncoop && now - d->stalled_since_ms >= lim->uncoop_ms) {

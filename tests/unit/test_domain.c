@@ -281,6 +281,9 @@ static const struct {
     { "psis=900000", "psis=1", 0 }, /* a restarted agent: went back */
     { "pswpin=5000", "pswpin=3", 0 },
     { "avail=5", "oom=1", 0 }, /* missing before: nothing to compare */
+    /* used = total - avail: it grew by 16 MiB, or by 1 KiB less */
+    { "avail=500000", "avail=483616", 1 },
+    { "avail=500000", "avail=483617", 0 },
 };
 
 START_TEST(test_distress)
