@@ -362,6 +362,37 @@ dom_state_name(enum dom_state s)
     return "?";
 }
 
+int
+dom_donor(const struct dom *d)
+{
+    return d->state == DOM_MANAGED && d->heard > 0;
+}
+
+uint64_t
+dom_floor_kb(const struct dom *d)
+{
+    return d->floor_kb > d->min_kb ? d->floor_kb : d->min_kb;
+}
+
+uint64_t
+domtab_reclaimable(const struct domtab *t, unsigned *ndonors)
+{
+    uint64_t sum = 0;
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < t->n; i++) {
+        const struct dom *d = t->v[i];
+
+        if (!dom_donor(d) || d->actual_kb <= dom_floor_kb(d))
+            continue;
+        sum += d->actual_kb - dom_floor_kb(d);
+        n++;
+    }
+    if (ndonors != NULL)
+        *ndonors = n;
+    return sum;
+}
+
 struct dom_limits
 dom_limits_of(const struct xb_config *cfg)
 {

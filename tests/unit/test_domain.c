@@ -298,6 +298,50 @@ START_TEST(test_old_record_is_not_life)
 }
 END_TEST
 
+/* What a hold could be met from: each donor's memory above the larger of
+ * its min and its learnt floor; stuck, silent, agentless domains and
+ * dom0 give nothing. */
+START_TEST(test_reclaimable)
+{
+    static const struct {
+        uint64_t actual_kb, min_kb, floor_kb;
+        enum dom_state state;
+        uint64_t heard;
+    } rows[] = {
+        { 1000, 200, 0, DOM_MANAGED, 1 },   /* 800 */
+        { 1000, 200, 600, DOM_MANAGED, 1 }, /* 400: the floor wins */
+        { 1000, 700, 600, DOM_MANAGED, 1 }, /* 300: the min wins */
+        { 500, 700, 0, DOM_MANAGED, 1 },    /* below min: 0 */
+        { 1000, 200, 0, DOM_MANAGED, 0 },   /* never heard */
+        { 1000, 200, 900, DOM_STUCK, 1 },   /* stuck */
+        { 1000, 200, 0, DOM_STALE, 1 },     /* silent */
+        { 1000, 200, 0, DOM_NO_AGENT, 1 },  /* silent */
+        { 1000, 200, 0, DOM_EXCLUDED, 1 },  /* dom0, excluded */
+        { 1000, 200, 0, DOM_UNCOOPERATIVE, 1 },
+    };
+    struct domtab t;
+    unsigned n = 99;
+
+    domtab_init(&t, 1);
+    ck_assert_uint_eq(domtab_reclaimable(&t, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct dom *d = domtab_add(&t, i + 1);
+
+        d->actual_kb = rows[i].actual_kb;
+        d->min_kb = rows[i].min_kb;
+        d->floor_kb = rows[i].floor_kb;
+        d->state = rows[i].state;
+        d->heard = rows[i].heard;
+    }
+    ck_assert_uint_eq(dom_floor_kb(t.v[1]), 600);
+    ck_assert_uint_eq(domtab_reclaimable(&t, &n), 1500);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(domtab_reclaimable(&t, NULL), 1500);
+    domtab_dispose(&t);
+}
+END_TEST
+
 static const struct {
     uint64_t maxmem_kb, floor_kb, expect_kb;
 } mins[] = {
@@ -337,6 +381,7 @@ suite(void)
     tcase_add_test(tc, test_stuck_timer_from_progress);
     tcase_add_test(tc, test_learnt_limits);
     tcase_add_test(tc, test_old_record_is_not_life);
+    tcase_add_test(tc, test_reclaimable);
     tcase_add_loop_test(tc, test_default_min, 0,
                         sizeof(mins) / sizeof(mins[0]));
     suite_add_tcase(s, tc);
