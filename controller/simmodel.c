@@ -134,6 +134,10 @@ sim_host_add(struct sim_host *h, const struct sim_guest *g)
     d->driver = g->driver;
     d->work = g->work;
     d->actual_kb = d->target_kb = g->memory_kb;
+    d->hidden_floor_kb = g->hidden_floor_kb;
+    d->hidden_ceil_kb = g->hidden_ceil_kb;
+    if (d->hidden_ceil_kb != 0 && d->actual_kb > d->hidden_ceil_kb)
+        d->actual_kb = d->hidden_ceil_kb;
     d->maxmem_kb = g->maxmem_kb < g->memory_kb ? g->memory_kb : g->maxmem_kb;
     d->base_kb = g->base_kb;
     d->file_ws_kb = g->file_ws_kb;
@@ -398,23 +402,54 @@ step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
     kb = (uint64_t)move;
     d->move_carry = move - (double)kb;
     if (d->target_kb > d->actual_kb) {
-        kb = min_u64(kb, d->target_kb - d->actual_kb);
+        uint64_t to = d->target_kb;
+
+        if (d->hidden_ceil_kb != 0 && to > d->hidden_ceil_kb)
+            to = d->hidden_ceil_kb;
+        kb = min_u64(kb, sat_sub(to, d->actual_kb));
         kb = min_u64(kb, sim_host_free_kb(h));
         d->actual_kb += kb;
     } else {
-        uint64_t floor_kb = d->target_kb, lim;
+        uint64_t floor_kb = d->target_kb, lim = sim_dom_lowest_kb(d);
 
-        /* The balloon cannot take the kernel, nor anon that swap cannot
-         * hold; a capped driver takes only what is available (no
-         * forced swapping). */
-        if (d->driver == SIM_DRV_CAPPED)
-            lim = d->base_kb + d->anon_kb - d->swapped_kb;
-        else
-            lim = sim_dom_floor_kb(d);
         if (floor_kb < lim)
             floor_kb = lim;
         kb = min_u64(kb, sat_sub(d->actual_kb, floor_kb));
         d->actual_kb -= kb;
+    }
+}
+
+uint64_t
+sim_dom_lowest_kb(const struct sim_dom *d)
+{
+    uint64_t lim;
+
+    /* The balloon cannot take the kernel, nor anon that swap cannot
+     * hold; a capped driver takes only what is available (no forced
+     * swapping); nor can it pass the guest's own floor. */
+    if (d->driver == SIM_DRV_CAPPED)
+        lim = d->base_kb + d->anon_kb - d->swapped_kb;
+    else
+        lim = sim_dom_floor_kb(d);
+    return lim > d->hidden_floor_kb ? lim : d->hidden_floor_kb;
+}
+
+uint64_t
+sim_dom_mean_rate(const struct sim_dom *d)
+{
+    switch (d->driver) {
+    case SIM_DRV_STUCK:
+        return 0;
+    case SIM_DRV_SLOW:
+        return d->rate_kb_s / 8;
+    case SIM_DRV_INTERMITTENT:
+        if (d->stuck_period_ms == 0)
+            return d->rate_kb_s;
+        return (uint64_t)((double)d->rate_kb_s *
+                          (double)(d->stuck_period_ms - d->stuck_ms) /
+                          (double)d->stuck_period_ms);
+    default:
+        return d->rate_kb_s;
     }
 }
 

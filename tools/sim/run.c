@@ -255,7 +255,8 @@ oracle_step(struct run *r)
     if (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n)
         oracle_peek(r);
     pool = sat_sub(h->total_kb, h->xen_kb + h->doms[0].actual_kb +
-                                    r->sc->cfg->reserve_kb + r->held_kb);
+                                    r->sc->cfg->reserve_kb + r->held_kb +
+                                    holds_kb(&r->holds));
     for (int tier = 0; tier < 4; tier++) {
         uint64_t want = 0, lv;
         double share;
@@ -323,7 +324,8 @@ static void
 check_plan(struct run *r, const struct bal_dom *bd, unsigned n,
            uint64_t free_kb)
 {
-    uint64_t room = sat_sub(free_kb, r->sc->cfg->reserve_kb + r->held_kb);
+    uint64_t room = sat_sub(free_kb, r->sc->cfg->reserve_kb + r->held_kb +
+                                         holds_kb(&r->holds));
     uint64_t after = 0;
     int raised = -1;
 
@@ -415,7 +417,8 @@ rebalance(struct run *r)
     phys.free_kb = sim_host_free_kb(&r->h);
     bd = xb_calloc(n, sizeof(*bd));
     t0 = mono_s();
-    rc = decide(&r->t, r->sc->cfg, &phys, r->held_kb, 0, now, bd, &res, &cause);
+    rc = decide(&r->t, r->sc->cfg, &phys, r->held_kb + holds_kb(&r->holds), 0,
+                now, bd, &res, &cause);
     r->decide_s += mono_s() - t0;
     r->decisions++;
     if (rc < 0) {
@@ -424,6 +427,7 @@ rebalance(struct run *r)
         free(bd);
         return;
     }
+    holds_decided(r, &res);
     if (r->sabotage)
         sabotage(bd, n);
     check_plan(r, bd, n, phys.free_kb);
@@ -569,6 +573,7 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->next_tick_ms = cfg->tick_ms;
     r->settle_ms = NONE;
     r->waiting_since_ms = NONE;
+    holds_init(&r->holds, sc);
     r->sabotage = getenv("XB_SIM_SABOTAGE") != NULL &&
                   strcmp(getenv("XB_SIM_SABOTAGE"), "grow") == 0;
     if (!o->oracle)
@@ -583,6 +588,7 @@ void
 run_dispose(struct run *r)
 {
     domtab_dispose(&r->t);
+    holds_dispose(&r->holds);
     sim_host_dispose(&r->h);
     free(r->g);
     free(r->peek);
@@ -603,6 +609,8 @@ run_go(struct run *r)
             oracle_step(r);
         sim_host_mem(&r->h, sc->step_ms);
         check_host(r);
+        if (holds_step(r))
+            schedule(r);
         if (!r->o.oracle && r->violation == NULL)
             controller(r);
         if (r->o.csv != NULL && r->h.now_ms % sc->sample_ms == 0)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "domain.h"
+#include "holds.h"
 #include "scenario.h"
 #include "simmodel.h"
 
@@ -42,6 +43,7 @@ struct run {
     struct run_guest *g;              /* by domid, parallel to h.doms */
     uint64_t next_tick_ms, settle_ms; /* settle_ms: UINT64_MAX = unarmed */
     uint64_t held_kb;                 /* the launcher's hold */
+    struct run_holds holds;           /* the scenario's holds */
     /* launch rule */
     unsigned launched;
     uint64_t next_launch_ms, waiting_since_ms;
