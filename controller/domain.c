@@ -278,13 +278,18 @@ declare_stuck(struct dom *d, const struct dom_limits *lim, uint64_t now)
 }
 
 /* The balloon's speed, from how far it moved since the last look while
- * a change was pending (an estimate: it may have arrived meanwhile). */
+ * a change was pending (an estimate: it may have arrived meanwhile).  A
+ * balloon that moves less than progress_kb between two looks is measured
+ * over as many looks as it takes, so that a slow one is seen slow rather
+ * than not at all. */
 static void
 track_rate(struct dom *d, uint64_t gap, const struct dom_limits *lim,
            uint64_t now)
 {
     uint64_t moved = absdiff(d->actual_kb, d->rate_ref_kb), inst;
 
+    if (d->rate_ms != 0 && moved < lim->progress_kb && gap > lim->progress_kb)
+        return;
     if (d->rate_ms != 0 && now > d->rate_ms && moved >= lim->progress_kb &&
         gap + moved > lim->progress_kb) {
         inst = moved * 1000 / (now - d->rate_ms);
