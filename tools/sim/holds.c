@@ -37,6 +37,7 @@ holds_init(struct run_holds *hs, const struct scenario *sc)
         hs->v[i].spec = &sc->holds[i];
         hs->v[i].placed_ms = hs->v[i].met_ms = hs->v[i].end_ms = NONE;
         hs->v[i].lb_ms = hs->v[i].bound_ms = NONE;
+        hs->v[i].cascade_bound_ms = NONE;
     }
 }
 
@@ -121,7 +122,10 @@ place(struct run *r, struct hold_rec *h, uint64_t other_kb)
     for (unsigned i = 1; i < host->n; i++) {
         const struct sim_dom *sd = &host->doms[i];
 
-        h->stalls |= stalls(r, sd);
+        if (stalls(r, sd)) {
+            h->stalls = 1;
+            h->nstalls++;
+        }
         if (!true_donor(r, sd))
             continue;
         bd[i].managed = 1;
@@ -139,10 +143,13 @@ place(struct run *r, struct hold_rec *h, uint64_t other_kb)
                                 other_kb + promised,
                             free_kb);
     h->lb_ms = bal_time_to_free(&p, bd, host->n, h->release_kb);
-    if (h->lb_ms != NONE)
-        h->bound_ms = (uint64_t)(HOLD_BOUND_FACTOR * (double)h->lb_ms) +
-                      cfg->tick_ms + cfg->settle_ms +
-                      (h->stalls ? cfg->stuck_ms : 0);
+    if (h->lb_ms != NONE) {
+        uint64_t b = (uint64_t)(HOLD_BOUND_FACTOR * (double)h->lb_ms) +
+                     cfg->tick_ms + cfg->settle_ms;
+
+        h->bound_ms = b + (h->stalls ? cfg->stuck_ms : 0);
+        h->cascade_bound_ms = b + h->nstalls * cfg->stuck_ms;
+    }
     free(bd);
 }
 
@@ -337,6 +344,8 @@ holds_json(const struct run *r)
         json_object_set_new(o, "lower_bound_s", opt_s(h->lb_ms));
         json_object_set_new(o, "bound_s", opt_s(h->bound_ms));
         json_object_set_new(o, "stalls", json_boolean(h->stalls));
+        json_object_set_new(o, "stalling_donors", json_integer(h->nstalls));
+        json_object_set_new(o, "cascade_bound_s", opt_s(h->cascade_bound_ms));
         json_object_set_new(o, "within_bound", json_boolean(within(h)));
         json_object_set_new(o, "feasible_kb",
                             json_integer((json_int_t)h->feasible_kb));

@@ -37,7 +37,9 @@ struct hold_rec {
     uint64_t release_kb;       /* size + reserve + holds + promised - free */
     uint64_t lb_ms;            /* physical lower bound, UINT64_MAX: none */
     int stalls;                /* a donor the daemon counts on cannot deliver */
-    uint64_t bound_ms;
+    unsigned nstalls;  /* how many: each may be found only after the last */
+    uint64_t bound_ms; /* the goal: one stuck_after at most */
+    uint64_t cascade_bound_ms; /* one stuck_after per stalling donor */
     /* Memory idle while not met and a cooperative donor had room. */
     uint64_t idle_ms, idle_run_ms, idle_max_ms;
 };
