@@ -298,6 +298,36 @@ START_TEST(test_old_record_is_not_life)
 }
 END_TEST
 
+/* A balloon that moves less than progress (4 MiB) per tick is measured
+ * over as many ticks as it takes: 1 MiB/s, seen after 4 s, not never. */
+START_TEST(test_slow_rate_seen)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 7);
+    d->actual_kb = 1000 * 1024;
+    dom_target_changed(d, 1000 * 1024, 0);
+    dom_update_state(d, &lim, 0);
+    dom_target_changed(d, 800 * 1024, 1000);
+    dom_update_state(d, &lim, 1000);
+    for (unsigned s = 1; s <= 3; s++) {
+        d->actual_kb = (1000 - s) * 1024;
+        dom_update_state(d, &lim, 1000 + s * 1000);
+        ck_assert_uint_eq(d->rate_kb_s, 0);
+    }
+    d->actual_kb = 996 * 1024;
+    dom_update_state(d, &lim, 5000);
+    ck_assert_uint_eq(d->rate_kb_s, 1024);
+    /* A fast one is still measured tick by tick: 4 MiB in 1 s, then 8. */
+    d->actual_kb = 988 * 1024;
+    dom_update_state(d, &lim, 6000);
+    ck_assert_uint_eq(d->rate_kb_s, (1024 + 8192) / 2);
+    domtab_dispose(&t);
+}
+END_TEST
+
 /* What a hold could be met from: each donor's memory above the larger of
  * its min and its learnt floor; stuck, silent, agentless domains and
  * dom0 give nothing. */
@@ -382,6 +412,7 @@ suite(void)
     tcase_add_test(tc, test_learnt_limits);
     tcase_add_test(tc, test_old_record_is_not_life);
     tcase_add_test(tc, test_reclaimable);
+    tcase_add_test(tc, test_slow_rate_seen);
     tcase_add_loop_test(tc, test_default_min, 0,
                         sizeof(mins) / sizeof(mins[0]));
     suite_add_tcase(s, tc);
