@@ -43,8 +43,8 @@ struct scn_launch {
     uint64_t patience_ms; /* give up when the rule fails this long */
 };
 
-/* "holds" entry: SIZE held at the daemon from `at` for `for` (0: to the
- * end), as `xenballoon-ctl reserve SIZE --for DURATION` would. */
+/* "holds" entry: SIZE held at the daemon from `at` for `for` (absent: to
+ * the end), as `xenballoon-ctl reserve SIZE --for DURATION` would. */
 struct scn_hold {
     uint64_t at_ms, kb, for_ms;
 };
