@@ -81,7 +81,7 @@ gen() {
         srand(seed);
         n = 2 + int(rand() * 7);
         used = 64 + 512;
-        printf "{ \"name\": \"prop-%d\", \"duration\": \"8m\", \"seed\": %d,\n", seed, seed;
+        printf "{ \"name\": \"prop-%d\", \"duration\": \"1h\", \"seed\": %d,\n", seed, seed;
         policy = rand() < 0.5 ? "static" : "pressure";
         guests = ""; rules = ""; room = 0;
         for (i = 1; i <= n; i++) {
