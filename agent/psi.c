@@ -19,16 +19,12 @@
 /* procfs magic (linux/magic.h), to refuse arming a trigger on a fixture. */
 #define AG_PROC_SUPER_MAGIC 0x9fa0
 
-/*
- * Triggers to try, best first: "some" stall of 150 ms within 1 s (15% of
- * a second lost to reclaim or swap-in is distress worth telling dom0 about
- * at once).  Since Linux 6.5 a trigger without CAP_SYS_RESOURCE needs a
- * window that is a multiple of 2 s, so the fallback keeps the same 15%
- * over 2 s.
- */
-static const char *const psi_triggers[] = {
-    "some 150000 1000000",
-    "some 300000 2000000",
+/* Triggers to try, best first (see psi.h): the trigger, then the same
+ * ratio over a window the kernel accepts from an unprivileged writer. */
+static const unsigned long long psi_triggers[][2] = {
+    { AG_PSI_TRIG_STALL_US, AG_PSI_TRIG_WINDOW_US },
+    { AG_PSI_TRIG_FALLBACK * AG_PSI_TRIG_STALL_US,
+      AG_PSI_TRIG_FALLBACK *AG_PSI_TRIG_WINDOW_US },
 };
 
 int
@@ -53,16 +49,18 @@ ag_psi_open(const char *root)
     }
     for (size_t i = 0; i < sizeof(psi_triggers) / sizeof(psi_triggers[0]);
          i++) {
+        char trig[64];
         /* The kernel overwrites the last byte written with a NUL, so the
          * terminator must be part of the write. */
-        size_t len = strlen(psi_triggers[i]) + 1;
+        size_t len = (size_t)snprintf(trig, sizeof(trig), "some %llu %llu",
+                                      psi_triggers[i][0], psi_triggers[i][1]) +
+                     1;
 
-        if (write(fd, psi_triggers[i], len) == (ssize_t)len) {
-            log_debug("psi trigger armed: %s", psi_triggers[i]);
+        if (write(fd, trig, len) == (ssize_t)len) {
+            log_debug("psi trigger armed: %s", trig);
             return fd;
         }
-        log_debug("psi trigger '%s' refused: %s", psi_triggers[i],
-                  strerror(errno));
+        log_debug("psi trigger '%s' refused: %s", trig, strerror(errno));
     }
 fail:
     saved = errno;

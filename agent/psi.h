@@ -10,6 +10,19 @@
 #define XB_AGENT_PSI_H
 
 /*
+ * The trigger armed: "some" memory stall of AG_PSI_TRIG_STALL_US within a
+ * window of AG_PSI_TRIG_WINDOW_US, microseconds (15% of a second lost to
+ * reclaim or swap-in is distress worth telling dom0 about at once).  The
+ * kernel fires it at most once per window.  Since Linux 6.5 a trigger
+ * without CAP_SYS_RESOURCE needs a window that is a multiple of 2 s, so
+ * the agent falls back to AG_PSI_TRIG_FALLBACK times both (the same 15%
+ * over 2 s).  xenballoon-sim models the trigger with these constants.
+ */
+#define AG_PSI_TRIG_STALL_US 150000ULL
+#define AG_PSI_TRIG_WINDOW_US 1000000ULL
+#define AG_PSI_TRIG_FALLBACK 2ULL
+
+/*
  * Opens /proc/pressure/memory below root and arms a trigger.  Returns a
  * file descriptor to poll for POLLPRI, or -1 (errno set) if unsupported.
  */

@@ -91,14 +91,21 @@ wish(const struct bal_dom *d)
 static uint64_t
 shrink_step(const struct bal_params *p, const struct bal_dom *d)
 {
-    uint64_t step = (uint64_t)(p->shrink_step * (double)d->actual_kb);
+    double frac = d->wary && p->shrink_step > BAL_WARY_STEP ? BAL_WARY_STEP
+                                                            : p->shrink_step;
+    uint64_t max = d->wary && p->shrink_max_kb > BAL_WARY_MAX_KB
+                       ? BAL_WARY_MAX_KB
+                       : p->shrink_max_kb;
+    uint64_t step = (uint64_t)(frac * (double)d->actual_kb);
 
-    if (step > p->shrink_max_kb)
-        step = p->shrink_max_kb;
+    if (step > max)
+        step = max;
     /* A step below the deadband would never be issued: round it up. */
     if (step < p->deadband_kb)
         step = p->deadband_kb;
-    return step;
+    /* Memory the guest plainly does not use goes at once, unless its
+     * balloon is not to be trusted to bring it back. */
+    return d->wary || step > d->quick_kb ? step : d->quick_kb;
 }
 
 /* Pass 0: a target above max is brought down at once (operator order). */

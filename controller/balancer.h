@@ -11,7 +11,9 @@
  *     later pass, once Xen reports it free.
  *  3. Every target issued lies within the domain's [min, max].
  *  4. Shrinks are slow (a bounded step, a minimum interval), grows are
- *     fast; changes smaller than the deadband are not issued.
+ *     fast; changes smaller than the deadband are not issued.  What the
+ *     policy reports as plainly unused in the guest (quick_kb: free, not
+ *     even cache) may go in one step.
  *  5. A stuck domain's unmet change is withdrawn (its target goes back to
  *     what it holds) and its share is asked of the others in the same
  *     pass; it is not a donor below the floor it could not pass, nor
@@ -37,6 +39,11 @@
 
 #include <stdint.h>
 
+/* A wary domain (its balloon stalled lately, domain.h) may not bring
+ * back in time what it gives: it shrinks by at most this fraction of what
+ * it holds, and this much, per step, whatever the config says. */
+#define BAL_WARY_STEP 0.05
+#define BAL_WARY_MAX_KB (64 * 1024)
 /* Balloon speed assumed for a domain not yet seen moving, KiB/s: what a
  * slow Linux guest manages (2 MiB per hypercall, with back-offs). */
 #define BAL_RATE_DEFAULT_KB_S (32 * 1024)
@@ -73,6 +80,8 @@ struct bal_dom {
     uint64_t floor_kb;        /* learnt: could not shrink below (0: none) */
     uint64_t ceil_kb;         /* learnt: could not grow above (0: none) */
     uint64_t rate_kb_s;       /* balloon speed seen (0: not yet) */
+    uint64_t quick_kb;        /* of a policy shrink, released at once */
+    int wary;                 /* its balloon stalled lately: slow steps */
     uint64_t since_change_ms; /* time since its last target change */
     /* out */
     uint64_t new_target_kb;

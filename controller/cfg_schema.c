@@ -235,7 +235,16 @@ cfg_parse_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
         cfg_parse_string_key(ctx, k, v, path, base);
         break;
     case CT_OBJECT:
-        if (cfg_want_object(ctx, v, path) == 0)
+        if (k->shorthand != NULL && json_is_string(v)) {
+            /* Errors then name the key the string stands for. */
+            json_t *obj = json_pack("{sO}", k->shorthand, v);
+
+            cfg_parse_object(ctx, k->sub, obj, path, FIELD(base, k, char));
+            json_decref(obj);
+        } else if (k->shorthand != NULL && !json_is_object(v))
+            cfg_error(ctx, path, "expected an object or a string, got %s",
+                      cfg_type_name(json_typeof(v)));
+        else if (cfg_want_object(ctx, v, path) == 0)
             cfg_parse_object(ctx, k->sub, v, path, FIELD(base, k, char));
         break;
     case CT_NODE:

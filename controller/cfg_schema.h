@@ -70,6 +70,9 @@ struct cfg_key {
     int (*check)(const char *s, char **cause);
     /* CT_OBJECT: dumped only if this says so (NULL: always). */
     int (*shown)(const void *base);
+    /* CT_OBJECT: a string in place of the object stands for
+     * { <shorthand>: string } ("policy": "pressure"); NULL: objects only. */
+    const char *shorthand;
     /* CT_NODE hooks; `base` is the struct holding the key. */
     void (*n_defaults)(void *base);
     void (*n_parse)(struct cfg_ctx *ctx, json_t *v, const char *path,
@@ -143,6 +146,12 @@ struct cfg_schema {
     {                                                                          \
         .name = (n), .type = CT_OBJECT, .off = (off_), .sub = (sc),            \
         .shown = (show)                                                        \
+    }
+/* An object that a string may stand for: { sh: "the string" }. */
+#define K_OBJECT_OR_STRING(n, off_, sc, show, sh)                              \
+    {                                                                          \
+        .name = (n), .type = CT_OBJECT, .off = (off_), .sub = (sc),            \
+        .shown = (show), .shorthand = (sh)                                     \
     }
 #define K_NODE(n, def, parse, dump, dispose)                                   \
     {                                                                          \

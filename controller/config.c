@@ -105,10 +105,13 @@ static const struct cfg_word cfg_log_levels[] = {
  * bounds (common/gstatus.c), so what dom0 sends is never clamped there.
  */
 
-/* Sampling every second: changes reach dom0 within a tick or two. */
+/* Sampling ten times a second: a guest filling its memory at 256 MiB/s is
+ * seen within 26 MiB, not 256 (BENCHMARKS.md: density at health went
+ * from 6 to 7 eatmem guests).  A sample costs the agent ~160 us of CPU,
+ * and it writes only on change. */
 static const struct cfg_key cfg_agent_keys[] = {
-    K_DURATION("interval", struct cfg_agent, interval_ms, 1 * SEC, 100 * MSEC,
-               1 * HOUR),
+    K_DURATION("interval", struct cfg_agent, interval_ms, 100 * MSEC,
+               100 * MSEC, 1 * HOUR),
     /* Well inside stale_after (30s), so a live agent never looks stale. */
     K_DURATION("heartbeat", struct cfg_agent, heartbeat_ms, 10 * SEC, 1 * SEC,
                1 * HOUR),
@@ -364,8 +367,9 @@ static const struct cfg_key cfg_top_keys[] = {
     K_ENUM("backend", struct xb_config, backend, CFG_BACKEND_XEN, cfg_backends),
     K_OBJECT("sim", offsetof(struct xb_config, sim), &cfg_sim_schema,
              cfg_sim_shown),
-    /* Not a struct: its fields live in struct xb_config itself. */
-    K_OBJECT("policy", 0, &cfg_policy_schema, NULL),
+    /* Not a struct: its fields live in struct xb_config itself.  A plain
+     * string is the name alone: "policy": "pressure". */
+    K_OBJECT_OR_STRING("policy", 0, &cfg_policy_schema, NULL, "name"),
     /* Headroom Xen needs for domain builds, p2m/shadow growth and dom0
      * spikes; squeezed and qmemman keep a similar slack. */
     K_SIZE("reserve", struct xb_config, reserve_kb, 128 * MIB, 0, 1 * TIB, 0),
@@ -377,13 +381,19 @@ static const struct cfg_key cfg_top_keys[] = {
     K_DURATION("settle", struct xb_config, settle_ms, 100 * MSEC, 0, 10 * SEC),
     /* Four 2 MiB balloon hypercalls: smaller moves are not worth one. */
     K_SIZE("deadband", struct xb_config, deadband_kb, 8 * MIB, 0, 1 * GIB, 0),
-    /* Shrink slowly: 5% of a domain per step lets its cache adapt ... */
-    K_DOUBLE("shrink_step", struct xb_config, shrink_step, 0.05, 0.001, 1.0),
-    /* ... and never more than 64 MiB per step. */
-    K_SIZE("shrink_max", struct xb_config, shrink_max_kb, 64 * MIB, 2 * MIB,
+    /* Shrink in steps: at most a quarter of a domain per step, so that a wrong
+     * wish is corrected before it bites.  The policy's own probing is
+     * gentler; these bound how fast it may take memory back from a guest
+     * that another one needs now (measured: 5% and 64 MiB every 2 s left
+     * spiking guests starving, BENCHMARKS.md) ... */
+    K_DOUBLE("shrink_step", struct xb_config, shrink_step, 0.25, 0.001, 1.0),
+    /* ... and never more than 256 MiB per step.  A domain whose balloon
+     * stalled lately is held to 5% and 64 MiB (balancer.h). */
+    K_SIZE("shrink_max", struct xb_config, shrink_max_kb, 256 * MIB, 2 * MIB,
            1 * TIB, 0),
-    /* Two ticks: the previous change has been seen to land, or not. */
-    K_DURATION("min_interval", struct xb_config, min_interval_ms, 2 * SEC, 0,
+    /* Half a second: a balloon moves 100+ MiB meanwhile, and the agent
+     * has published what it did. */
+    K_DURATION("min_interval", struct xb_config, min_interval_ms, 500 * MSEC, 0,
                1 * HOUR),
     /* Many agent intervals (1-2s) of silence before the last record is
      * no longer trusted. */

@@ -24,7 +24,8 @@ if(TARGET xbproto)
   target_link_libraries(xbproto PUBLIC xbcore)
   add_executable(xenballoon-ctl ${CMAKE_CURRENT_SOURCE_DIR}/main.c)
   target_link_libraries(xenballoon-ctl PRIVATE xbcore xbproto)
-  install(TARGETS xenballoon-ctl DESTINATION ${CMAKE_INSTALL_SBINDIR})
+  install(TARGETS xenballoon-ctl DESTINATION ${CMAKE_INSTALL_SBINDIR}
+          COMPONENT dom0)
 endif()
 # Xen's public headers use anonymous unions (a GNU C11 extension).
 set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/hv_xen.c

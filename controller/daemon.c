@@ -40,6 +40,13 @@
  * (target_failures in `show` counts every one). */
 #define FAIL_LOG_BURST 3
 #define FAIL_LOG_INTERVAL_MS 60000
+/*
+ * A record showing distress (domain.h: dom_distress) is acted on at once,
+ * without the coalescing delay, but at most one such rebalance per this
+ * many ms: a fleet in distress (or guests faking it) costs at most 100
+ * rebalances a second; the rest wait for the coalesced one.
+ */
+#define FAST_GAP_MS 10
 
 uint64_t
 dmn_now_ms(void)
@@ -82,32 +89,70 @@ dmn_apply_rules(struct xb_daemon *d, struct dom *dom)
     dom_apply_rules(dom, d->cfg);
 }
 
+static void rebalance(struct xb_daemon *d, int scanned);
+
+/* The fast path: a rebalance as soon as the loop is back from the
+ * current callback (never inside a backend's callback, which may be in
+ * the middle of its own work), unless one ran within FAST_GAP_MS. */
 static void
+rebalance_now(struct xb_daemon *d, uint64_t now)
+{
+    if (d->fast_ms != 0 && now - d->fast_ms < FAST_GAP_MS)
+        return; /* the coalesced rebalance is armed already */
+    d->fast_ms = now;
+    d->fast_rebalances++;
+    if (d->trigger_ms == 0)
+        d->trigger_ms = now;
+    event_active(d->ev_fast, EV_TIMEOUT, 0);
+}
+
+static void
+on_fast(evutil_socket_t fd, short what, void *arg)
+{
+    struct xb_daemon *d = arg;
+
+    (void)fd;
+    (void)what;
+    if (d->settle_armed) {
+        evtimer_del(d->ev_settle);
+        d->settle_armed = 0;
+    }
+    rebalance(d, 0);
+}
+
+/* Reads and takes in one record; 1 if it shows distress (domain.h). */
+static int
 read_record(struct xb_daemon *d, struct dom *dom, uint64_t now)
 {
     char buf[READ_MAX];
     int len = d->hv->read_record(d->hvp, dom->domid, buf, sizeof(buf));
+    int distress = 0;
+    uint64_t heard;
 
     if (len < 0)
-        return;
+        return 0;
     if (len == 0) {
         if (dom->nhist > 0)
             log_info("domain %u (%s): agent record removed", dom->domid,
                      dom->name);
         dom_agent_gone(dom);
         dmn_schedule(d);
-        return;
+        return 0;
     }
     /* An oversized value is handed over truncated, with its full length:
      * dom_intake() rejects it by that length alone (counted, logged and
      * sent to monitors like any other rejection) without reading past
      * the buffer. */
-    if (dom_intake(dom, buf, (size_t)len, now))
+    heard = dom->heard;
+    if (dom_intake(dom, buf, (size_t)len, now)) {
+        if (dom->heard != heard && dom_distress(dom))
+            distress = 1;
         dmn_schedule(d);
-    else
+    } else
         dmn_emit(d,
                  json_pack("{s:s, s:i, s:s}", "event", "reject", "domid",
                            (json_int_t)dom->domid, "reason", dom->last_reject));
+    return distress;
 }
 
 static void
@@ -120,8 +165,8 @@ on_record(void *arg, uint32_t domid)
 
     if (dom == NULL)
         return;
-    if (dom_may_read(dom, &lim, now))
-        read_record(d, dom, now);
+    if (dom_may_read(dom, &lim, now) && read_record(d, dom, now))
+        rebalance_now(d, now);
 }
 
 static void
@@ -556,6 +601,7 @@ daemon_create(struct xb_daemon *d, struct xb_config *cfg, char **cause)
         return -1;
     }
     d->ev_settle = evtimer_new(d->base, on_settle, d);
+    d->ev_fast = evtimer_new(d->base, on_fast, d);
     d->ev_tick = event_new(d->base, -1, EV_PERSIST, on_tick, d);
     d->ev_health = event_new(d->base, -1, EV_PERSIST, on_health, d);
     for (int i = 0; i < 4; i++) {
@@ -603,6 +649,8 @@ daemon_destroy(struct xb_daemon *d)
             event_free(d->ev_sig[i]);
     if (d->ev_settle != NULL)
         event_free(d->ev_settle);
+    if (d->ev_fast != NULL)
+        event_free(d->ev_fast);
     if (d->ev_tick != NULL)
         event_free(d->ev_tick);
     if (d->ev_health != NULL)

@@ -76,7 +76,7 @@ struct xb_daemon {
     struct domtab doms;
     struct ctl_server *server;
 
-    struct event *ev_tick, *ev_settle, *ev_health;
+    struct event *ev_tick, *ev_settle, *ev_health, *ev_fast;
     struct event *ev_sig[4];
 
     int paused;
@@ -87,7 +87,9 @@ struct xb_daemon {
     struct hv_physinfo phys;
     struct bal_result last_bal;
     uint64_t rebalances, target_writes;
-    uint64_t trigger_ms;    /* first event awaiting a rebalance, 0: none */
+    uint64_t trigger_ms; /* first event awaiting a rebalance, 0: none */
+    uint64_t fast_ms;    /* last distress rebalance (daemon.c), 0: none */
+    uint64_t fast_rebalances;
     struct xb_metrics *met; /* decision counters, the metrics endpoint */
 
     struct holds holds;

@@ -94,6 +94,8 @@ decide(struct domtab *t, const struct xb_config *cfg,
         b->managed = !paused && dom->heard > 0;
         b->silent = dom->state == DOM_NO_AGENT || dom->state == DOM_STALE;
         b->wanted_kb = want[k].target_kb;
+        b->quick_kb = want[k].quick_kb;
+        b->wary = now < dom->wary_until_ms;
         if (dom->uncoop) {
             /* Squeezed's rule: an uncooperative domain is held where it
              * is, and its unmet promise withdrawn. */

@@ -203,6 +203,37 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     return 1;
 }
 
+/* How much counter f grew from a to b; 0 if it is missing or went back. */
+static uint64_t
+grew(const struct xb_record *a, const struct xb_record *b, enum xb_field f)
+{
+    if (!xb_record_has(a, f) || !xb_record_has(b, f) || b->v[f] < a->v[f])
+        return 0;
+    return b->v[f] - a->v[f];
+}
+
+int
+dom_distress(const struct dom *d)
+{
+    const struct xb_pol_sample *a, *b;
+    uint64_t dt;
+
+    if (d->nhist < 2)
+        return 0;
+    a = &d->hist[d->nhist - 2];
+    b = &d->hist[d->nhist - 1];
+    dt = b->t_ms > a->t_ms ? b->t_ms - a->t_ms : 1;
+    if (grew(&a->rec, &b->rec, XB_F_OOMKILL) > 0 ||
+        grew(&a->rec, &b->rec, XB_F_PSWPIN) >= DOM_DISTRESS_SWAPIN_PAGES ||
+        xb_record_used_kb(&b->rec) >=
+            xb_record_used_kb(&a->rec) + DOM_DISTRESS_GROWTH_KB)
+        return 1;
+    /* Stall in us over dt in ms: permille = us / dt (no overflow: the
+     * quotient is compared, never the product). */
+    return grew(&a->rec, &b->rec, XB_F_PSI_SOME) / dt >=
+           DOM_DISTRESS_PSI_PERMILLE;
+}
+
 void
 dom_agent_gone(struct dom *d)
 {
@@ -324,8 +355,11 @@ dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
         d->floor_kb = d->ceil_kb = 0;
         d->progress_ms = now;
         d->progress_ref_kb = d->actual_kb;
-    } else if (now - d->progress_ms >= lim->stuck_ms) {
-        declare_stuck(d, lim, now);
+    } else {
+        if (now - d->progress_ms >= lim->stuck_ms / 4)
+            d->wary_until_ms = now + DOM_WARY_MS;
+        if (now - d->progress_ms >= lim->stuck_ms)
+            declare_stuck(d, lim, now);
     }
     /* Stuck, and no progress since, for uncoop_ms: uncooperative. */
     if (d->stuck && !d->uncoop && now - d->stalled_since_ms >= lim->uncoop_ms) {

@@ -77,6 +77,10 @@ struct dom {
      * retry_ms have gone by, and it stays stuck meanwhile. */
     uint64_t floor_kb, ceil_kb;
     uint64_t learnt_ms, stalled_since_ms;
+    /* Its balloon stalled lately (no progress for a quarter of stuck_ms
+     * with a change pending): until then it gives memory back only in
+     * slow steps, for it may not bring it back in time (DOM_WARY_MS). */
+    uint64_t wary_until_ms;
     /* Balloon speed last seen while it moved toward a target, KiB/s
      * (0: never seen); an estimate for `reserve`. */
     uint64_t rate_kb_s;
@@ -117,6 +121,24 @@ int dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now);
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
 const struct xb_pol_sample *dom_latest(const struct dom *d);
+/*
+ * Whether the newest record, against the one before it, shows distress
+ * that should not wait for the coalescing delay: an OOM kill, a memory
+ * stall of at least DOM_DISTRESS_PSI_PERMILLE of the time between them
+ * (the agent's own PSI trigger threshold), a swap-in burst of at least
+ * DOM_DISTRESS_SWAPIN_PAGES, or used memory (swap included) grown by at
+ * least DOM_DISTRESS_GROWTH_KB: a guest filling its memory that fast
+ * will be swapping before a coalesced decision lands.  Counters that went
+ * backwards (a restarted agent, a lying one) show nothing.
+ */
+/* q-drivers (BENCHMARKS.md): an intermittently stuck guest that let its
+ * free memory go at once was OOM-killed 51 times when its job came back;
+ * half an hour covers a batch job's period many times over. */
+#define DOM_WARY_MS (30 * 60 * 1000)
+#define DOM_DISTRESS_PSI_PERMILLE 150
+#define DOM_DISTRESS_SWAPIN_PAGES 1024
+#define DOM_DISTRESS_GROWTH_KB (16 * 1024)
+int dom_distress(const struct dom *d);
 
 /* Progress and state, once per tick and after each target change. */
 void dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now);

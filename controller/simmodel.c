@@ -388,6 +388,46 @@ driver_stuck_now(const struct sim_dom *d, uint64_t now)
     return 0;
 }
 
+/* The least a shrinking balloon leaves the guest: the kernel and the
+ * anon that swap cannot hold; a capped driver takes only what is
+ * available (no forced swapping). */
+static uint64_t
+balloon_floor_kb(const struct sim_dom *d)
+{
+    uint64_t lim;
+
+    if (d->driver == SIM_DRV_CAPPED)
+        lim = d->base_kb + d->anon_kb - d->swapped_kb;
+    else
+        lim = sim_dom_floor_kb(d);
+    /* Nor can it pass the guest's own hidden floor. */
+    return lim > d->hidden_floor_kb ? lim : d->hidden_floor_kb;
+}
+
+uint64_t
+sim_dom_reach_kb(const struct sim_host *h, const struct sim_dom *d,
+                 uint64_t want_kb, uint64_t dt_ms)
+{
+    double rate = (double)d->rate_kb_s;
+    uint64_t move, lim;
+
+    if (driver_stuck_now(d, h->now_ms))
+        return d->actual_kb;
+    if (d->driver == SIM_DRV_SLOW)
+        rate /= 8;
+    move = (uint64_t)(rate * (double)dt_ms / 1000.0);
+    if (want_kb >= d->actual_kb) {
+        if (d->hidden_ceil_kb != 0 && want_kb > d->hidden_ceil_kb)
+            want_kb = d->hidden_ceil_kb > d->actual_kb ? d->hidden_ceil_kb
+                                                       : d->actual_kb;
+        return min_u64(want_kb, d->actual_kb + move);
+    }
+    lim = balloon_floor_kb(d);
+    if (want_kb < lim)
+        want_kb = lim < d->actual_kb ? lim : d->actual_kb;
+    return d->actual_kb - min_u64(move, d->actual_kb - want_kb);
+}
+
 static void
 step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
 {
@@ -410,7 +450,7 @@ step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
         kb = min_u64(kb, sim_host_free_kb(h));
         d->actual_kb += kb;
     } else {
-        uint64_t floor_kb = d->target_kb, lim = sim_dom_lowest_kb(d);
+        uint64_t floor_kb = d->target_kb, lim = balloon_floor_kb(d);
 
         if (floor_kb < lim)
             floor_kb = lim;
@@ -422,16 +462,7 @@ step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
 uint64_t
 sim_dom_lowest_kb(const struct sim_dom *d)
 {
-    uint64_t lim;
-
-    /* The balloon cannot take the kernel, nor anon that swap cannot
-     * hold; a capped driver takes only what is available (no forced
-     * swapping); nor can it pass the guest's own floor. */
-    if (d->driver == SIM_DRV_CAPPED)
-        lim = d->base_kb + d->anon_kb - d->swapped_kb;
-    else
-        lim = sim_dom_floor_kb(d);
-    return lim > d->hidden_floor_kb ? lim : d->hidden_floor_kb;
+    return balloon_floor_kb(d);
 }
 
 uint64_t

@@ -191,6 +191,14 @@ void sim_dom_peek(const struct sim_dom *d, uint64_t now_ms, uint64_t horizon_ms,
  */
 uint64_t sim_dom_lowest_kb(const struct sim_dom *d);
 uint64_t sim_dom_mean_rate(const struct sim_dom *d);
+/*
+ * Reactive oracle: the allocation d's balloon driver can reach from its
+ * current one toward want_kb within dt_ms (its speed, a slow driver's
+ * eighth of it, a stuck one not at all; a shrink stops where the driver
+ * stops).  Host free is not checked here.
+ */
+uint64_t sim_dom_reach_kb(const struct sim_host *h, const struct sim_dom *d,
+                          uint64_t want_kb, uint64_t dt_ms);
 /* Oracle: sets the allocation (and target) at once, within host free. */
 void sim_dom_set_actual(struct sim_host *h, struct sim_dom *d, uint64_t kb);
 

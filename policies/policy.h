@@ -81,6 +81,10 @@ struct xb_pol_snapshot {
 struct xb_pol_want {
     uint64_t target_kb; /* wanted target */
     uint64_t need_kb;   /* the policy's estimate of need, 0 if unknown */
+    /* Of a shrink, how much is memory the guest plainly does not use
+     * (MemFree: neither used nor cache): the balancer may release that
+     * much at once instead of in slow steps.  0: all of it is slow. */
+    uint64_t quick_kb;
     char reason[XB_POL_REASON_MAX];
 };
 

@@ -18,7 +18,10 @@
  *   refault_grow (x = the largest signal / its threshold):
  *       D = max(target, actual * (1 + min(grow_max, grow_step * x)), F)
  *   calm (some stall <= some_probe, the others below threshold):
- *       D = max(F, min(target, actual - max(actual * probe, probe_min)))
+ *       D = max(F, min(target, actual - max(actual * probe, probe_min,
+ *                                           MemFree)))
+ *       where MemFree (neither used nor cache) is reported to the
+ *       balancer as quick: released at once, not in slow steps.
  *   otherwise hold: D = max(F, target)
  * Steps are taken from `actual`, so planning again before the balloon has
  * moved does not compound them.  A guest whose kernel lacks PSI gets a
@@ -60,6 +63,7 @@ struct pr_params {
     uint64_t probe_min;    /* KiB: smallest probe step */
     uint64_t floor;        /* KiB above used never probed away */
     double headroom;       /* no-PSI set-point: used * (1 + headroom) */
+    unsigned release_free; /* 1: a calm guest's MemFree goes at once */
     double tax;            /* idle memory tax rate */
 };
 
@@ -107,6 +111,12 @@ static const struct xb_pol_param pr_params_table[] = {
       "KiB above used memory a domain is never probed below (128 MiB)" },
     { "headroom", XB_PP_DOUBLE, 0.2, 0, 4, offsetof(struct pr_params, headroom),
       "without PSI: set-point is used * (1 + headroom) (20%, as MoM)" },
+    /* Memory a calm guest leaves plainly free (MemFree: not even cache)
+     * helps no one there; handed back at once, it is there for the guest
+     * that spikes next (BENCHMARKS.md: density at health). */
+    { "release_free", XB_PP_UINT, 1, 0, 1,
+      offsetof(struct pr_params, release_free),
+      "1: a calm guest's MemFree is released at once, 0: probed like cache" },
     { "tax", XB_PP_DOUBLE, 0.75, 0, 0.99, offsetof(struct pr_params, tax),
       "idle memory tax rate under scarcity (ESX default 0.75)" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
@@ -136,6 +146,7 @@ struct pr_eval {
     uint64_t used;   /* clamp(used) */
     uint64_t raw;    /* used, unclamped: the need */
     uint64_t active; /* KiB not taxed as idle */
+    uint64_t quick;  /* of a shrink, plainly free in the guest */
     double x;        /* signal / threshold that drove growth */
     char why;        /* 'o'om, 'f'ull, 's'ome, 'w' swap, 'r'efault */
 };
@@ -227,6 +238,7 @@ pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
     e->raw = pol_used_kb(d, &s->rec);
     e->used = xb_pol_clamp(d, e->raw);
     e->floor = xb_pol_clamp(d, e->raw + p->floor);
+    e->quick = 0;
     setpoint = e->floor;
     if (!r.psi) {
         uint64_t sp = xb_pol_clamp(d, pol_scale(e->raw, 1.0 + p->headroom));
@@ -264,6 +276,11 @@ pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
 
         if (p->probe > 0 && step < p->probe_min)
             step = p->probe_min;
+        /* What the guest leaves plainly free (not even cache) goes at
+         * once; the probe only feels its way into cache and cold pages. */
+        e->quick = p->probe > 0 && p->release_free ? s->rec.v[XB_F_FREE] : 0;
+        if (step < e->quick)
+            step = e->quick;
         down = d->actual_kb > step ? d->actual_kb - step : 0;
 
         e->state = PR_PROBE;
@@ -382,6 +399,7 @@ pr_plan(const void *params, const struct xb_pol_snapshot *snap,
         pr_eval(p, d, s, &e);
         out[i].target_kb = e.want;
         out[i].need_kb = e.raw;
+        out[i].quick_kb = e.quick;
         pr_explain(p, &e, &out[i]);
         sumd += e.want;
         sumf += e.floor;

@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Installs what building, testing and the Xen lab need, from Debian 12's
-# archive.  Idempotent; run as root (or through sudo).
+# Installs what building, testing, the packages (tools/pkg-check: dpkg-dev,
+# lintian, systemd for systemd-analyze) and the Xen lab need, from Debian
+# 12's archive.  Idempotent; run as root (or through sudo).
 set -eu
 pkgs="build-essential cmake pkg-config libxen-dev libevent-dev libjansson-dev
 check clang libclang-rt-14-dev clang-format valgrind python3 util-linux tmux
-qemu-system-x86 busybox-static cpio perl xz-utils prometheus jq gnuplot-nox"
+qemu-system-x86 busybox-static cpio perl xz-utils prometheus jq gnuplot-nox
+dpkg-dev lintian systemd adduser"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

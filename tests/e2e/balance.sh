@@ -10,8 +10,11 @@
 #      shows up as host free memory;
 #   3. while every guest grows at once, Xen's free memory never falls
 #      below the reserve (sampled all along), and the host does fill up;
-#   6. `xenballoon-ctl reserve` frees room on that full host and an
-#      `xl create` of a new guest then succeeds.
+#   6. on that full host, an impossible `xenballoon-ctl reserve` is
+#      refused at once, a forced one waited for fails cleanly (exit 1,
+#      the shortfall named, nothing held), and `reserve --wait 200M`
+#      returns once 200M is free, taken from several guests; an `xl
+#      create` of a new guest then succeeds.
 # Run: xenlab run tests/e2e/balance.sh --config tests/e2e/balance.json
 #      --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
 #      --guest-maxmem 768
@@ -150,7 +153,7 @@ info "target issued -> balloon there: median ${2}s worst ${3}s over $1" \
 ctl status
 snapshot "3 done"
 
-#### 6. reserve frees room for a new guest ##############################
+#### 6. make room: refused, failed cleanly, met ###########################
 # g3's demand goes; the others still want more, so the host stays full
 guest_cmd g3 stop
 nap 10
@@ -159,13 +162,55 @@ free=$(host_free_mb)
 if ge "$free" $((160 + RESERVE_MB)); then
     info "warning: host not full before the reserve (${free}M free)"
 fi
-ctl reserve 200M --for 180 || fail "xenballoon-ctl reserve 200M refused"
-room()
+# no_holds: the daemon holds nothing
+no_holds()
 {
-    ge "$(host_free_mb)" 200
+    ctl --json status | tr -d ' \n' | grep -q '"holds":\[\]'
 }
-await 90 "200M free on the host" room
-create_guest g4 160 160 || fail "xl create g4 failed after reserve"
+# A hold that could never be met (1400M on a 1536M host with dom0 and
+# three guests above their floors) is refused at once, naming the most
+# that could be freed; nothing is held.
+if out=$(ctl reserve 1400M 2>&1); then
+    fail "an impossible hold was accepted: $out"
+fi
+info "impossible hold: $out"
+case $out in
+*"cannot hold 1400.0M: at most"*) ;;
+*) fail "the refusal does not say what could be freed: $out" ;;
+esac
+no_holds || fail "something is held after a refused reserve"
+# Forced past what can be freed and waited for: exit 1 after the wait,
+# naming what lacks, and nothing is left held.
+if out=$(timeout 60 xenballoon-ctl -s "$XB_SOCK" reserve 1000M --force \
+    --wait 5s 2>&1); then
+    fail "reserve --force --wait of 1000M succeeded: $out"
+fi
+info "unmet hold: $out"
+case $out in
+*"not met in time"*"short (free"*"nothing is held"*) ;;
+*) fail "the failed wait does not name the shortfall: $out" ;;
+esac
+no_holds || fail "something is held after a failed reserve --wait"
+# Met by shrinking the guests: --wait returns 0 once 200M is free in Xen.
+before=""
+for g in $(guest_names); do
+    before="$before $(ctl_dom "$g" target_kb)"
+done
+t6=$(date +%s)
+timeout 150 xenballoon-ctl -s "$XB_SOCK" reserve 200M --for 180 --wait 90s ||
+    fail "xenballoon-ctl reserve --wait 200M not met"
+timing make-room-200M $(($(date +%s) - t6))
+ge "$(host_free_mb)" 200 || fail "reserve --wait returned before 200M was free"
+# shellcheck disable=SC2086 # one target per word
+set -- $before
+shrunk=0
+for g in $(guest_names); do
+    le "$(ctl_dom "$g" target_kb)" $((${1:-0} - 1)) && shrunk=$((shrunk + 1))
+    shift
+done
+info "guests shrunk to make room: $shrunk"
+ge "$shrunk" 2 || fail "room made by $shrunk guest(s), not several"
+create_guest g4 160 160 || fail "xl create g4 failed after reserve --wait"
 wait_agent g4
 ctl release || fail "xenballoon-ctl release failed"
 await 30 "g4 listed" ctl_listed g4

@@ -25,7 +25,8 @@ write_quiet_config()
         "workload": "idle", "agent": true }
     ]
   },
-  "policy": { "name": "pressure", "params": { "probe": $1 } },
+  "policy": { "name": "pressure",
+              "params": { "probe": $1, "release_free": 0 } },
   "tick": "200ms",
   "min_interval": "200ms",
   "shrink_step": 0.5,

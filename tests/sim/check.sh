@@ -7,7 +7,7 @@
 #   SIM=path/to/xenballoon-sim tests/sim/check.sh CASE
 #
 # Cases: safety, static, squeeze, proportional, pressure, selfballoon,
-# oracle, launch, repro, sabotage, errors.
+# oracle, reactive, launch, repro, sabotage, errors, agent.
 set -eu
 case_=${1:?usage: check.sh CASE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +30,8 @@ run() {
     shift 2
     if [ "$p" = oracle ]; then
         "$sim" -q -O -j - "$@" "$s" || fail "$s oracle: exit $?"
+    elif [ "$p" = reactive ]; then
+        "$sim" -q -R -j - "$@" "$s" || fail "$s reactive: exit $?"
     else
         "$sim" -q -p "$p" -j - "$@" "$s" || fail "$s $p: exit $?"
     fi
@@ -42,9 +44,10 @@ q() {
 
 case $case_ in
 safety)
-    # Every policy on every scenario here and on the suite's imperfect
-    # drivers, shortened: the run itself asserts the rules every step.
-    for p in $policies; do
+    # Every policy and the reactive oracle on every scenario here and on
+    # the suite's imperfect drivers, shortened: the run itself asserts the
+    # rules every step.
+    for p in $policies reactive; do
         for s in two.json spike.json launch.json; do
             run "$p" "$s" >/dev/null
         done
@@ -97,13 +100,59 @@ oracle)
     [ "$(q oracle two.json '.total.stall_s == 0 and .total.oom == 0')" = true ] ||
         fail "oracle stalled"
     ;;
+reactive)
+    # reactive.json: demand jumps by ~540 MiB at 30 s; the guest's balloon
+    # moves 16 MiB/s.  The clairvoyant oracle serves it at once (no stall,
+    # big steps); the reactive one serves it at the balloon's speed (per
+    # second at most 16 MiB more, some stall) and reaches it in the end.
+    for m in O R; do
+        "$sim" -q -$m -o "$tmp/$m.csv" -j "$tmp/$m.json" reactive.json ||
+            fail "-$m: exit $?"
+        awk -F, '$2 == "jump" { if (p != "" && $6 - p > mx) mx = $6 - p
+                                p = $6 } END { print mx + 0, p }' \
+            "$tmp/$m.csv" >"$tmp/$m.steps"
+    done
+    read -r step last <"$tmp/R.steps"
+    awk -v s="$step" 'BEGIN { exit !(s > 0 && s <= 16.1) }' ||
+        fail "reactive: grew $step MiB in a second, balloon moves 16"
+    [ "$last" = 664.0 ] || fail "reactive: ends at $last MiB, not 664"
+    [ "$(jq '.total.stall_s > 1 and .total.oom == 0' "$tmp/R.json")" = true ] ||
+        fail "reactive: no stall while its balloon catches up"
+    read -r step last <"$tmp/O.steps"
+    awk -v s="$step" 'BEGIN { exit !(s > 100) }' ||
+        fail "clairvoyant: grew only $step MiB in a second"
+    [ "$(jq '.total.stall_s' "$tmp/O.json")" = 0 ] || fail "clairvoyant stalled"
+    ;;
 launch)
-    # The launch rule: static leaves room for exactly 3 guests of 512 MiB
-    # (2048 - 64 - 256 - 64 reserve = 1664 MiB); a balancing policy that
-    # shrinks idle eatmem guests fits more.
-    [ "$(q static launch.json '.launched')" = 3 ] || fail "static: not 3"
-    [ "$(q selfballoon launch.json '.launched')" -gt 3 ] ||
-        fail "selfballoon: no more than static"
+    # The launcher's make-room contract (hold.json): the hold of 512 MiB
+    # placed at 10 s is met only when the idle guest's 8 MiB/s balloon
+    # has given back ~384 MiB, so the new guest boots at ~58 s, not
+    # before; the clairvoyant oracle makes room at once.
+    for p in static pressure; do
+        q "$p" hold.json '"\(.launched) \(.guests[1].start_s)"' >"$tmp/l"
+        read -r n t <"$tmp/l"
+        [ "$n" = 1 ] || fail "$p: launched $n, not 1"
+        awk -v t="$t" 'BEGIN { exit !(t >= 55 && t <= 62) }' ||
+            fail "$p: booted at ${t}s, not when the hold was met (~58 s)"
+    done
+    [ "$(q oracle hold.json '.guests[1].start_s')" = 10 ] ||
+        fail "clairvoyant oracle: room not made at once"
+    # A hold that could never be met (the guest's min is its size) is
+    # refused at once; one that the balloon cannot meet (stuck) is given
+    # up after the 60 s timeout; nothing is launched in either case.
+    jq '.daemon.domains = [{match: "fat", min: "1536M"}]' hold.json >"$tmp/h1.json"
+    [ "$(q pressure "$tmp/h1.json" '"\(.launched) \(.launch_gave_up_s)"')" = "0 10" ] ||
+        fail "impossible hold not refused at once"
+    jq '.guests[0].driver = "stuck"' hold.json >"$tmp/h2.json"
+    for p in pressure reactive; do
+        [ "$(q $p "$tmp/h2.json" '"\(.launched) \(.launch_gave_up_s)"')" = "0 70" ] ||
+            fail "$p: unmet hold not given up after 60 s"
+    done
+    # Safety every step while launching with every policy and both oracles
+    # (the run fails on a violation), and the host does fill up.
+    for p in $policies oracle reactive; do
+        [ "$(q "$p" launch.json '.launched')" -ge 3 ] || fail "$p: fewer than 3"
+    done
     ;;
 repro)
     # Same scenario and seed: byte-identical time series; another seed
@@ -124,6 +173,29 @@ sabotage)
     [ "$rc" = 2 ] || fail "exit $rc, not 2"
     grep -q 'SAFETY VIOLATION: t=[0-9.]*s: S2: domain 1 (victim)' "$tmp/err" ||
         fail "message: $(cat "$tmp/err")"
+    ;;
+agent)
+    # The guests publish as the real agent decides (agent/change.c) and
+    # wake on its PSI trigger (agent/psi.h).  quiet.json: "calm" never
+    # changes, so it publishes its first record and then one per 10 s
+    # heartbeat; "stall" samples once an hour, so every record after its
+    # first comes from the trigger, which fires within a second of the
+    # stall that starts when its job overflows memory (~61.6 s).
+    "$sim" -q -j "$tmp/q.json" -e "$tmp/q.ev" quiet.json || fail "exit $?"
+    [ "$(jq '.guests[0].records' "$tmp/q.json")" = 30 ] ||
+        fail "calm: $(jq '.guests[0].records' "$tmp/q.json") records, not 30"
+    awk '$3 == "calm" { if (n++ && $1 - t < 9.999) bad = 1; t = $1 }
+         END { exit bad }' "$tmp/q.ev" || fail "calm: records closer than 10 s"
+    first=$(awk '$3 == "stall" && $1 > 1 { print $1; exit }' "$tmp/q.ev")
+    [ -n "$first" ] || fail "stall: no record after its first"
+    awk -v t="$first" 'BEGIN { exit !(t >= 61 && t <= 63) }' ||
+        fail "stall: first record after the spike at ${first}s"
+    [ "$(jq '.guests[1].psi_triggers > 100' "$tmp/q.json")" = true ] ||
+        fail "stall: too few PSI triggers"
+    # Without the trigger the hourly timer is all it has: one record.
+    jq '.daemon.agent = {psi_trigger: false}' quiet.json >"$tmp/np.json"
+    [ "$("$sim" -q -j - "$tmp/np.json" | jq '.guests[1].records')" = 1 ] ||
+        fail "stall: records without a PSI trigger"
     ;;
 errors)
     # A bad scenario: exit 1, every error named by its JSON path.

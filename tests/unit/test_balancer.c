@@ -254,6 +254,8 @@ START_TEST(test_random_invariants)
             x->stuck = rnd(&s) % 7 == 0;
             x->floor_kb = rnd(&s) % 5 == 0 ? rnd(&s) % (x->max_kb + 1) : 0;
             x->ceil_kb = rnd(&s) % 5 == 0 ? rnd(&s) % (x->max_kb + 1) : 0;
+            x->quick_kb = rnd(&s) % 3 == 0 ? rnd(&s) % (x->max_kb + 1) : 0;
+            x->wary = rnd(&s) % 4 == 0;
             x->since_change_ms = rnd(&s) % 10000;
         }
         bal_run(&p, free_kb, d, n, &res);
@@ -289,6 +291,35 @@ START_TEST(test_reclaim_covers_deficit)
 }
 END_TEST
 
+/* What the guest leaves plainly free goes in one step; a wary domain
+ * (its balloon stalled lately) gives 5% and 64 MiB at most, even with a
+ * bolder config, and nothing at once. */
+START_TEST(test_quick_and_wary)
+{
+    struct bal_dom d = dom(0, 1024, 1024, 200);
+    struct bal_params p = params;
+    struct bal_result res;
+    char *cause = NULL;
+
+    d.quick_kb = 600 * M;
+    bal_run(&p, 4096 * M, &d, 1, &res);
+    ck_assert_uint_eq(d.new_target_kb, 424 * M);
+    ck_assert_int_eq(bal_check(&p, 4096 * M, &d, 1, &cause), 0);
+
+    p.shrink_step = 0.5;
+    p.shrink_max_kb = 1024 * M;
+    d.wary = 1;
+    bal_run(&p, 4096 * M, &d, 1, &res);
+    ck_assert_uint_eq(d.new_target_kb, 1024 * M - 52428);
+    ck_assert_int_eq(bal_check(&p, 4096 * M, &d, 1, &cause), 0);
+    /* A plan that shrank the wary domain further is caught. */
+    d.new_target_kb = 900 * M;
+    d.why = BAL_SHRINK;
+    ck_assert_int_eq(bal_check(&p, 4096 * M, &d, 1, &cause), -1);
+    free(cause);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -299,6 +330,7 @@ suite(void)
     tcase_add_loop_test(tc, test_cases, 0, sizeof(cases) / sizeof(cases[0]));
     tcase_add_test(tc, test_random_invariants);
     tcase_add_test(tc, test_reclaim_covers_deficit);
+    tcase_add_test(tc, test_quick_and_wary);
     suite_add_tcase(s, tc);
     return s;
 }

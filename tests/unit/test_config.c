@@ -256,6 +256,7 @@ static const char *const roundtrip_inputs[] = {
     "@defaults",
     "{}",
     "{\"backend\": \"sim\"}",
+    "{\"policy\": \"squeeze\"}",
     "{\"reserve\": 0, \"settle\": 0, \"socket_group\": \"xen\","
     " \"shrink_step\": 0.333, \"deadband\": 1000, \"tick\": 1500}",
     "@" GOLDEN_DIR "/valid_full.json",
@@ -305,20 +306,87 @@ START_TEST(test_roundtrip)
 END_TEST
 
 /*
+ * "policy": "NAME" is shorthand for "policy": {"name": "NAME"}: the two
+ * load to the same configuration, and a bad name or type is reported
+ * under the same path.
+ */
+
+static const struct {
+    const char *shorthand, *object, *err;
+} policy_string_cases[] = {
+    { "{\"policy\": \"pressure\"}", "{\"policy\": {\"name\": \"pressure\"}}",
+      NULL },
+    { "{\"policy\": \"static\"}", "{\"policy\": {\"name\": \"static\"}}",
+      NULL },
+    { "{\"backend\": \"sim\", \"policy\": \"squeeze\"}",
+      "{\"backend\": \"sim\", \"policy\": {\"name\": \"squeeze\"}}", NULL },
+    { "{\"policy\": \"magic\"}", NULL,
+      "s.json: policy.name: unknown policy 'magic' (known: static, "
+      "selfballoon, proportional, squeeze, pressure)" },
+    { "{\"policy\": \"\"}", NULL,
+      "s.json: policy.name: unknown policy '' (known: static, "
+      "selfballoon, proportional, squeeze, pressure)" },
+    { "{\"policy\": 5}", NULL,
+      "s.json: policy: expected an object or a string, got an integer" },
+    { "{\"policy\": [\"pressure\"]}", NULL,
+      "s.json: policy: expected an object or a string, got an array" },
+    { "{\"policy\": null}", NULL,
+      "s.json: policy: expected an object or a string, got null" },
+};
+
+START_TEST(test_policy_string)
+{
+    struct xb_config *a, *b;
+    struct xb_errlist el;
+    char *sa, *sb, *err;
+    json_t *ja, *jb;
+
+    xb_errlist_init(&el);
+    a = cfg_load_string(policy_string_cases[_i].shorthand, "s.json", &el);
+    err = xb_errlist_join(&el);
+    if (policy_string_cases[_i].err != NULL) {
+        ck_assert_ptr_null(a);
+        ck_assert_str_eq(err, policy_string_cases[_i].err);
+        free(err);
+        xb_errlist_dispose(&el);
+        return;
+    }
+    ck_assert_msg(a != NULL, "%s", err);
+    free(err);
+    ck_assert_ptr_nonnull(a->policy);
+    b = cfg_load_string(policy_string_cases[_i].object, "o.json", &el);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(a->policy_name, b->policy_name);
+    ja = cfg_to_json(a);
+    jb = cfg_to_json(b);
+    sa = json_dumps(ja, JSON_SORT_KEYS);
+    sb = json_dumps(jb, JSON_SORT_KEYS);
+    ck_assert_str_eq(sa, sb);
+    free(sa);
+    free(sb);
+    json_decref(ja);
+    json_decref(jb);
+    cfg_free(a);
+    cfg_free(b);
+    xb_errlist_dispose(&el);
+}
+END_TEST
+
+/*
  * Golden cases: tests/config/<case>.json and the exact .err it gives.
  */
 
 static const char *const golden_cases[] = {
-    "agent_bounds",     "pressure_cross", /* guest view (tests/guest.cmake) */
-    "bad_duration",     "bad_policy_cross",   "bad_policy_name",
-    "bad_policy_param", "bad_size",           "bad_units",
-    "cross_checks",     "duplicate_key",      "empty",
-    "many_errors",      "min_gt_max",         "negative",
-    "out_of_range",     "policy_params_type", "rule_selector",
-    "sim_errors",       "sim_overcommit",     "socket_bad",
-    "syntax_error",     "top_not_object",     "unknown_key",
-    "unknown_nested",   "valid_full",         "valid_minimal",
-    "wrong_types",
+    "agent_bounds",      "pressure_cross", /* guest view (tests/guest.cmake) */
+    "bad_duration",      "bad_policy_cross",   "bad_policy_name",
+    "bad_policy_param",  "bad_size",           "bad_units",
+    "cross_checks",      "duplicate_key",      "empty",
+    "many_errors",       "min_gt_max",         "negative",
+    "out_of_range",      "policy_params_type", "policy_string",
+    "policy_string_bad", "rule_selector",      "sim_errors",
+    "sim_overcommit",    "socket_bad",         "syntax_error",
+    "top_not_object",    "unknown_key",        "unknown_nested",
+    "valid_full",        "valid_minimal",      "wrong_types",
 };
 #define NGOLDEN (sizeof(golden_cases) / sizeof(golden_cases[0]))
 
@@ -754,6 +822,12 @@ config_suite(void)
     tc = tcase_create("roundtrip");
     tcase_add_loop_test(tc, test_roundtrip, 0,
                         sizeof(roundtrip_inputs) / sizeof(roundtrip_inputs[0]));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("policy_string");
+    tcase_add_loop_test(tc, test_policy_string, 0,
+                        sizeof(policy_string_cases) /
+                            sizeof(policy_string_cases[0]));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("golden");

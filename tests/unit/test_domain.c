@@ -267,6 +267,47 @@ START_TEST(test_learnt_limits)
 }
 END_TEST
 
+/* The fast path's test: two records 1 s apart, exact thresholds. */
+static const struct {
+    const char *a, *b;
+    int distress;
+} distress_cases[] = {
+    { "oom=0", "oom=1", 1 },
+    { "oom=3", "oom=3", 0 },
+    { "pswpin=100", "pswpin=1124", 1 },
+    { "pswpin=100", "pswpin=1123", 0 },
+    { "psis=1000", "psis=151000", 1 }, /* 150 ms stalled in 1 s */
+    { "psis=1000", "psis=149999", 0 },
+    { "psis=900000", "psis=1", 0 }, /* a restarted agent: went back */
+    { "pswpin=5000", "pswpin=3", 0 },
+    { "avail=5", "oom=1", 0 }, /* missing before: nothing to compare */
+    /* used = total - avail: it grew by 16 MiB, or by 1 KiB less */
+    { "avail=500000", "avail=483616", 1 },
+    { "avail=500000", "avail=483617", 0 },
+};
+
+START_TEST(test_distress)
+{
+    struct domtab t;
+    struct dom *d;
+    char a[128], b[128];
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 3);
+    ck_assert_int_eq(dom_distress(d), 0);
+    snprintf(a, sizeof(a), "v=1 seq=1 total=1000000 free=1 %s",
+             distress_cases[_i].a);
+    snprintf(b, sizeof(b), "v=1 seq=2 total=1000000 free=1 %s",
+             distress_cases[_i].b);
+    ck_assert_int_eq(dom_intake(d, a, strlen(a), 10000), 1);
+    ck_assert_int_eq(dom_distress(d), 0); /* one record says nothing */
+    ck_assert_int_eq(dom_intake(d, b, strlen(b), 11000), 1);
+    ck_assert_msg(dom_distress(d) == distress_cases[_i].distress, "%s -> %s",
+                  distress_cases[_i].a, distress_cases[_i].b);
+    domtab_dispose(&t);
+}
+END_TEST
+
 /* A record that was there before the daemon looked (a restarted daemon,
  * an agent killed since) and the same record read again prove nothing:
  * the domain waits for a new one, and a dead agent goes stale. */
@@ -410,6 +451,8 @@ suite(void)
     tcase_add_test(tc, test_states);
     tcase_add_test(tc, test_stuck_timer_from_progress);
     tcase_add_test(tc, test_learnt_limits);
+    tcase_add_loop_test(tc, test_distress, 0,
+                        sizeof(distress_cases) / sizeof(distress_cases[0]));
     tcase_add_test(tc, test_old_record_is_not_life);
     tcase_add_test(tc, test_reclaimable);
     tcase_add_test(tc, test_slow_rate_seen);

@@ -27,6 +27,7 @@ struct tp_samp {
     uint64_t seq;    /* 0: index + 1 */
     uint64_t total;  /* MemTotal; 0: the domain's actual */
     uint64_t avail;  /* MemAvailable */
+    uint64_t free;   /* MemFree; 0: half of avail */
     uint64_t commit; /* Committed_AS; 0: absent */
     uint64_t swapused;
     uint64_t bal;                  /* balloon current_kb; 0: absent */
@@ -68,7 +69,7 @@ tp_record(const struct tp_dom *d, const struct tp_samp *s, unsigned idx,
     xb_record_clear(r);
     xb_record_set(r, XB_F_SEQ, s->seq != 0 ? s->seq : idx + 1);
     xb_record_set(r, XB_F_TOTAL, total);
-    xb_record_set(r, XB_F_FREE, s->avail / 2);
+    xb_record_set(r, XB_F_FREE, s->free != 0 ? s->free : s->avail / 2);
     xb_record_set(r, XB_F_AVAIL, s->avail);
     if (s->commit != 0)
         xb_record_set(r, XB_F_COMMITTED, s->commit);

@@ -7,7 +7,9 @@
  * no PSI: set-point used * 1.2; scarcity: idle tax 0.75 by weight.
  * Steps are from actual, rounded to the nearest KiB.  MemTotal = actual,
  * so used = actual - MemAvailable (+ swap used).  Samples at t = 0 and
- * t = 10 s, so a delta of d us of stall is d / 10000 ms/s.
+ * t = 10 s, so a delta of d us of stall is d / 10000 ms/s.  MemFree is
+ * 1 KiB (what is available is page cache) unless a case says otherwise:
+ * plainly free memory is released at once (see "free released").
  *
  * Handy numbers (KiB):
  *   2097152 * 0.98 = 2055208.96 -> 2055209     1048576 * 1.1 -> 1153434
@@ -21,15 +23,16 @@
     {                                                                          \
         { .t_ms = 0,                                                           \
           .avail = MiB(av),                                                    \
+          .free = 1,                                                           \
           .psis = 1000,                                                        \
           .psif = 500,                                                         \
           .pswpin = 7,                                                         \
           .refault = 9,                                                        \
           .oom = 2 },                                                          \
         {                                                                      \
-            .t_ms = 10000, .avail = MiB(av), .psis = 1000 + (dsome),           \
-            .psif = 500 + (dfull), .pswpin = 7 + (dswp),                       \
-            .refault = 9 + (dref), .oom = 2 + (doom)                           \
+            .t_ms = 10000, .avail = MiB(av), .free = 1,                        \
+            .psis = 1000 + (dsome), .psif = 500 + (dfull),                     \
+            .pswpin = 7 + (dswp), .refault = 9 + (dref), .oom = 2 + (doom)     \
         }                                                                      \
     }
 #define CALM(av) TWO(av, 0, 0, 0, 0, 0)
@@ -179,7 +182,7 @@ static const struct tp_case cases[] = {
           0,
           0,
           1,
-          { { .t_ms = 10000, .avail = MiB(1048), .nopsi = 1 } },
+          { { .t_ms = 10000, .avail = MiB(1048), .free = 1, .nopsi = 1 } },
           2055209 },
         { 0,
           MiB(1024),
@@ -315,6 +318,50 @@ static const struct tp_case cases[] = {
       1,
       { { 0, MiB(512), MiB(512), MiB(64), MiB(1024), 0, 0, 2, CALM(448),
           513802 } } },
+    /*
+     * Calm, used 1000 MiB of 2048, 800 MiB of it plainly free (MemFree):
+     * the step is max(2% = 41 MiB, 800 MiB), so D = 2048 - 800 = 1248
+     * MiB (above F = 1128 MiB), and those 800 MiB are quick.
+     */
+    { "free released",
+      NULL,
+      MiB(8192),
+      0,
+      1,
+      { { 0,
+          MiB(2048),
+          MiB(2048),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          2,
+          { { .t_ms = 0, .avail = MiB(1048), .free = MiB(800), .psis = 1000 },
+            { .t_ms = 10000,
+              .avail = MiB(1048),
+              .free = MiB(800),
+              .psis = 1000 } },
+          MiB(1248) } } },
+    /* ... and not below F: 1000 MiB free leaves 1048, F is 1128 MiB. */
+    { "free released, to F",
+      NULL,
+      MiB(8192),
+      0,
+      1,
+      { { 0,
+          MiB(2048),
+          MiB(2048),
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          2,
+          { { .t_ms = 0, .avail = MiB(1048), .free = MiB(1000), .psis = 1000 },
+            { .t_ms = 10000,
+              .avail = MiB(1048),
+              .free = MiB(1000),
+              .psis = 1000 } },
+          MiB(1128) } } },
 };
 
 START_TEST(test_pressure_table)
@@ -339,6 +386,13 @@ START_TEST(test_pressure_reasons)
     tp_build(&cases[1], &ts);
     xb_policy_plan(pi, &ts.snap, out);
     ck_assert_str_eq(out[0].reason, "scarce: idle-taxed share");
+    /* Plainly free memory is reported as quick, only when calm. */
+    tp_build(&cases[sizeof(cases) / sizeof(cases[0]) - 2], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_uint_eq(out[0].quick_kb, MiB(800));
+    tp_build(&cases[4], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_uint_eq(out[0].quick_kb, 0); /* the OOM-killed one */
     xb_policy_destroy(pi);
 }
 END_TEST

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Benchmark 4, make room: every scenario of tools/sim/scenarios/makeroom
+# Benchmark 5, make room: every scenario of tools/sim/scenarios/makeroom
 # (after XenServer squeezed's simulator cases) under the static policy
 # (only the make-room path moves memory) and pressure.  Prints a Markdown
 # table: the memory to release for the hold, the physical lower bound (that

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Benchmark 1, quality: every policy and the clairvoyant oracle on the
-# mixed suite tools/sim/scenarios/q-*.json (2 h of simulated time each,
-# fixed seeds).  Prints two Markdown tables: suite totals per policy (stall,
+# Benchmark 1, quality: every policy and both oracles (clairvoyant -O,
+# reactive -R) on the mixed suite tools/sim/scenarios/q-*.json (2 h of
+# simulated time each, fixed seeds).  Prints two Markdown tables: suite totals per policy (stall,
 # swap-in volume, OOM kills, target writes, stall as a ratio to the
 # oracle's and to selfballoon's) and stall per scenario.  The JSON
 # summaries stay in OUT.
@@ -21,10 +21,11 @@ for s in "$top"/tools/sim/scenarios/q-*.json; do
         "$sim" -q -p "$p" -j "$out/$n.$p.json" "$s"
     done
     "$sim" -q -O -j "$out/$n.oracle.json" "$s"
+    "$sim" -q -R -j "$out/$n.reactive.json" "$s"
 done
 
 # Suite totals.
-jq -s -r --arg pols "$policies oracle" '
+jq -s -r --arg pols "$policies oracle reactive" '
   def r(x): (x * 10 | round) / 10;
   def ratio(a; b): if b == 0 then (if a == 0 then "1.0" else "inf" end)
                    else ((a / b * 100 | round) / 100 | tostring) end;
@@ -40,7 +41,7 @@ jq -s -r --arg pols "$policies oracle" '
 ' "$out"/*.json
 echo
 # Stall per scenario.
-jq -s -r --arg pols "$policies oracle" '
+jq -s -r --arg pols "$policies oracle reactive" '
   ($pols | split(" ")) as $P
   | "| scenario | " + ($P | join(" | ")) + " |",
     "|---" + ($P | map("|---:") | join("")) + "|",

@@ -69,7 +69,7 @@ diag()
     echo "---- diagnostics at uptime $(now)s"
     timeout 20 xl list 2>&1
     echo "host free_memory: $(timeout 10 xl info free_memory 2>&1)M"
-    if [ -x /usr/bin/xenballoon-ctl ]; then
+    if command -v xenballoon-ctl >/dev/null; then
         echo "---- xenballoon-ctl status"
         ctl status 2>&1
         echo "---- daemon log (last 80 lines)"
@@ -469,7 +469,7 @@ daemon_alive()
 # $XB_LOG, and wait for its socket to answer.
 daemon_start()
 {
-    [ -x /usr/bin/xenballoon-ctl ] ||
+    command -v xenballoon-ctl >/dev/null ||
         fail "xenballoon-ctl is not in the lab image (build it first)"
     [ -s "$XB_CONF" ] || fail "no daemon config (xenlab run --config)"
     mkdir -p "$(dirname "$XB_SOCK")"

@@ -2,7 +2,8 @@
 /*
  * xenballoon-sim: runs a scenario in virtual time against the real
  * decision path (record intake, decide(), the policies and the balancer)
- * or, with --oracle, against the clairvoyant oracle; prints a summary,
+ * or, with --oracle or --reactive, against one of the two oracles (see
+ * run.c); prints a summary,
  * writes a CSV time series and a JSON summary on request, and fails
  * loudly (exit 2) on the first broken safety rule.
  */
@@ -24,13 +25,18 @@
 static void __attribute__((noreturn)) usage(int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: xenballoon-sim [-hnqO] [-o CSV] [-j JSON] [-p POLICY] "
-            "[-s SEED] [-d DURATION] SCENARIO.json\n"
+            "usage: xenballoon-sim [-hnqOR] [-o CSV] [-e EVENTS] [-j JSON] "
+            "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
             "  -n           check the scenario and exit\n"
             "  -q           no summary table\n"
             "  -O, --oracle clairvoyant oracle instead of the controller\n"
+            "  -R, --reactive\n"
+            "               reactive oracle (no lookahead, real balloon "
+            "speeds)\n"
             "  -o CSV       time series (one row per guest and sample, "
             "plus \"host\")\n"
+            "  -e EVENTS    every record published and target issued, one "
+            "line each\n"
             "  -j JSON      summary as JSON ('-': stdout)\n"
             "  -p POLICY    replace the scenario's policy (its params "
             "dropped)\n"
@@ -57,12 +63,13 @@ main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "oracle", no_argument, NULL, 'O' },
+        { "reactive", no_argument, NULL, 'R' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct scn_override ov = { NULL, 0, 0 };
-    struct run_opts ro = { 0, NULL };
-    const char *csv = NULL, *jpath = NULL;
+    struct run_opts ro = { 0, NULL, NULL };
+    const char *csv = NULL, *evpath = NULL, *jpath = NULL;
     int ch, check = 0, quiet = 0, rc;
     struct xb_errlist el;
     struct scenario *sc;
@@ -70,8 +77,8 @@ main(int argc, char **argv)
     struct run r;
 
     log_init("xenballoon-sim", 0, XB_LOG_WARNING);
-    while ((ch = getopt_long(argc, argv, "hnqOo:j:p:s:d:", longopts, NULL)) !=
-           -1) {
+    while ((ch = getopt_long(argc, argv, "hnqORo:e:j:p:s:d:", longopts,
+                             NULL)) != -1) {
         switch (ch) {
         case 'h':
             usage(0);
@@ -82,10 +89,16 @@ main(int argc, char **argv)
             quiet = 1;
             break;
         case 'O':
-            ro.oracle = 1;
+            ro.oracle = RUN_CLAIRVOYANT;
+            break;
+        case 'R':
+            ro.oracle = RUN_REACTIVE;
             break;
         case 'o':
             csv = optarg;
+            break;
+        case 'e':
+            evpath = optarg;
             break;
         case 'j':
             jpath = optarg;
@@ -130,6 +143,8 @@ main(int argc, char **argv)
 
     if (csv != NULL)
         ro.csv = open_out(csv);
+    if (evpath != NULL)
+        ro.events = open_out(evpath);
     run_init(&r, sc, &ro);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = run_go(&r);
@@ -156,6 +171,8 @@ main(int argc, char **argv)
         fprintf(stderr, "xenballoon-sim: SAFETY VIOLATION: %s\n", r.violation);
     if (ro.csv != NULL && ro.csv != stdout)
         fclose(ro.csv);
+    if (ro.events != NULL && ro.events != stdout)
+        fclose(ro.events);
     run_dispose(&r);
     scn_free(sc);
     return rc < 0 ? EX_SAFETY : 0;

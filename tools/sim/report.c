@@ -56,6 +56,8 @@ sum(const struct run *r, struct totals *t)
 static const char *
 policy_name(const struct run *r)
 {
+    if (r->o.oracle == RUN_REACTIVE)
+        return "reactive";
     return r->o.oracle ? "oracle" : r->sc->cfg->policy->pol->name;
 }
 
@@ -131,6 +133,12 @@ report_json(const struct run *r)
                 mean_mib(d->st.alloc_kb_ms, d->st.life_ms), "mean_need_mib",
                 mean_mib(d->st.need_kb_ms, d->st.life_ms), "healthy",
                 healthy(d)));
+        json_object_set_new(json_array_get(gs, json_array_size(gs) - 1),
+                            "records",
+                            json_integer((json_int_t)r->g[i].agent.published));
+        json_object_set_new(json_array_get(gs, json_array_size(gs) - 1),
+                            "psi_triggers",
+                            json_integer((json_int_t)r->g[i].agent.triggers));
     }
     sum(r, &t);
     tot = json_pack("{s:f, s:f, s:f, s:I, s:I, s:f, s:f, s:i, s:i}", "stall_s",
@@ -147,6 +155,10 @@ report_json(const struct run *r)
                   (json_int_t)r->records, "launched", (int)r->launched,
                   "failed_arrivals", (int)r->failed_arrivals);
     json_object_set_new(o, "holds", holds_json(r));
+    json_object_set_new(o, "launch_gave_up_s",
+                        r->gave_up_ms == UINT64_MAX
+                            ? json_null()
+                            : json_real((double)r->gave_up_ms / 1000));
     json_object_set_new(o, "violation",
                         r->violation ? json_string(r->violation) : json_null());
     json_object_set_new(

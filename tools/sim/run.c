@@ -2,12 +2,14 @@
 /*
  * The virtual-time loop: see run.h.  Each step of sc->step_ms:
  *
- *   1. guests arrive (scheduled, or by the launch rule);
+ *   1. guests arrive (scheduled, or by the launcher);
  *   2. workloads set the demand of the step (sim_host_work);
  *   3. oracle mode only: allocations are set to serve that demand;
  *   4. balloons move and guests' memory evolves (sim_host_mem);
  *   5. the host is checked (safety rule S1);
- *   6. controller mode: agents whose period is due publish a record, the
+ *   6. controller mode: each guest's agent samples when its timer or its
+ *      PSI trigger says so and publishes when the real agent's decision
+ *      (ag_change_decide) does (agent.h); the
  *      controller reads it within its rate limit (dom_may_read, then the
  *      untrusted intake dom_intake) and arms the coalescing timer; the
  *      periodic tick updates states and rebalances; the settle timer
@@ -50,6 +52,7 @@ sat_sub(uint64_t a, uint64_t b)
 
 static void run_fail(struct run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void refresh(struct run *r);
 
 static void
 run_fail(struct run *r, const char *fmt, ...)
@@ -111,8 +114,11 @@ add_guest(struct run *r, const struct scn_guest *sg, const char *name)
     memset(&r->g[sd->domid], 0, sizeof(*r->g));
     r->g[sd->domid].spec = sg;
     r->g[sd->domid].launched_ms = r->h.now_ms;
-    if (!r->o.oracle)
+    if (!r->o.oracle) {
+        sim_agent_init(&r->g[sd->domid].agent, r->sc->cfg, sd, r->sc->seed,
+                       r->h.now_ms, r->sc->step_ms);
         controller_add(r, sd->domid);
+    }
     return 0;
 }
 
@@ -140,44 +146,72 @@ arrivals(struct run *r)
 }
 
 /*
- * The launch rule: wait for room = host free - reserve - promised growth
- * >= the template's memory (with the hold rule, the launcher first holds
- * that much at the daemon so that the balancer makes room); launch; wait
- * `settle`; again.  Give up after `patience` without room.
+ * The launcher, through the product's make-room contract (DESIGN.md): for
+ * each new guest it holds SIZE = memory + overhead at the daemon (the
+ * balancer's holds: decide()'s held_kb; the oracles leave it out of their
+ * pool), waits until Xen's free memory covers the reserve and every hold,
+ * boots the guest at its memory=, releases the hold, lets it settle and
+ * goes on.  A hold that could never be met (free - reserve + the room
+ * above min of every cooperative domain < SIZE) is refused up front, as
+ * the daemon refuses it; one not met within `timeout` ends the launching.
  */
+static int
+hold_possible(struct run *r, uint64_t size_kb)
+{
+    uint64_t room = sim_host_free_kb(&r->h);
+
+    if (r->o.oracle)
+        return 1; /* no daemon to ask: the timeout decides */
+    for (unsigned i = 0; i < r->t.n; i++) {
+        const struct dom *dom = r->t.v[i];
+
+        if (!dom->is_dom0 && !dom->excluded && !dom->stuck && !dom->uncoop)
+            room += sat_sub(dom->actual_kb, dom->min_kb);
+    }
+    return room >= r->sc->cfg->reserve_kb + size_kb;
+}
+
 static void
 launch(struct run *r)
 {
     const struct scn_launch *l = &r->sc->launch;
-    uint64_t now = r->h.now_ms, m = l->tmpl.g.memory_kb, room;
+    const struct scn_guest *tmpl;
+    uint64_t now = r->h.now_ms, size;
     char name[64];
 
     if (!l->enabled || r->launch_done || now < l->start_ms ||
         now < r->next_launch_ms)
         return;
-    if (r->launched >= l->max) {
+    if (r->launched >= l->max || l->ntmpl == 0) {
         r->launch_done = 1;
-        r->held_kb = 0;
         return;
     }
+    tmpl = &l->tmpl[r->launched % l->ntmpl];
+    size = tmpl->g.memory_kb + l->overhead_kb;
     if (r->waiting_since_ms == NONE) {
+        refresh(r);
+        if (!hold_possible(r, size)) {
+            r->launch_done = 1;
+            r->gave_up_ms = now;
+            return;
+        }
         r->waiting_since_ms = now;
-        if (l->rule == SCN_RULE_HOLD)
-            r->held_kb = m;
+        r->held_kb = size;
+        if (!r->o.oracle)
+            schedule(r); /* the daemon rebalances on a new hold */
     }
-    room = sat_sub(sim_host_free_kb(&r->h),
-                   r->sc->cfg->reserve_kb + sim_host_promised_kb(&r->h));
-    if (room >= m) {
-        snprintf(name, sizeof(name), "%s-%u", l->tmpl.name, r->launched + 1);
-        r->held_kb = 0;
-        if (add_guest(r, &l->tmpl, name) == 0)
+    if (sim_host_free_kb(&r->h) >= r->sc->cfg->reserve_kb + r->held_kb) {
+        snprintf(name, sizeof(name), "%s-%u", tmpl->name, r->launched + 1);
+        if (add_guest(r, tmpl, name) == 0)
             r->launched++;
+        r->held_kb = 0;
         r->waiting_since_ms = NONE;
         r->next_launch_ms = now + l->settle_ms;
         return;
     }
-    if (now - r->waiting_since_ms >= l->patience_ms) {
+    if (now - r->waiting_since_ms >= l->timeout_ms) {
         r->launch_done = 1;
+        r->gave_up_ms = now;
         r->held_kb = 0;
     }
 }
@@ -198,6 +232,17 @@ launch(struct run *r)
  * A tier that does not fit is shared in proportion to what each lacks.
  * It is a strong baseline, not a proven optimum: a policy that keeps more
  * slack than the oracle's tiers can occasionally stall less.
+ *
+ * The reactive oracle (RUN_REACTIVE) fills the same tiers without looking
+ * ahead (tier 2 is today's hot set), then a last one that leaves every
+ * guest what it has (memory moves only when another guest needs it: no
+ * needless trip through a slow balloon), and each allocation moves only as far
+ * as the guest's balloon driver can move it in one step
+ * (sim_dom_reach_kb), growth within host free above the reserve and holds:
+ * the best a controller could do that knows each guest's need the moment
+ * it appears and decides at once, with real balloons.  The gap between the
+ * two oracles is foresight; between the reactive one and a policy, the
+ * product's own latency and judgement.
  */
 
 /* ms the oracle looks ahead: longer than the slowest periodic phase in
@@ -239,8 +284,15 @@ oracle_level(const struct run *r, unsigned i, int tier)
         lv = d->base_kb + hot + sat_sub(a - hot, d->swap_total_kb) +
              d->file_ws_kb;
         break;
-    default:
+    case 3:
         lv = sim_dom_need_kb(d);
+        break;
+    default:
+        /* Reactive only: what is left stays where it is (a balloon
+         * moves memory only when someone needs it). */
+        lv = sim_dom_need_kb(d);
+        if (lv < d->actual_kb)
+            lv = d->actual_kb;
         break;
     }
     return lv < d->maxmem_kb ? lv : d->maxmem_kb;
@@ -251,13 +303,14 @@ oracle_step(struct run *r)
 {
     struct sim_host *h = &r->h;
     uint64_t pool, *alloc = xb_calloc(h->n, sizeof(*alloc));
+    int reactive = r->o.oracle == RUN_REACTIVE;
 
-    if (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n)
+    if (!reactive && (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n))
         oracle_peek(r);
     pool = sat_sub(h->total_kb, h->xen_kb + h->doms[0].actual_kb +
                                     r->sc->cfg->reserve_kb + r->held_kb +
                                     holds_kb(&r->holds));
-    for (int tier = 0; tier < 4; tier++) {
+    for (int tier = 0; tier < (reactive ? 5 : 4); tier++) {
         uint64_t want = 0, lv;
         double share;
 
@@ -283,11 +336,23 @@ oracle_step(struct run *r)
     for (int pass = 0; pass < 2; pass++)
         for (unsigned i = 1; i < h->n; i++) {
             struct sim_dom *d = &h->doms[i];
+            uint64_t kb = alloc[i];
 
-            if (alloc[i] == d->actual_kb ||
-                (pass == 0) != (alloc[i] < d->actual_kb))
+            if (reactive && d->alive) {
+                kb = sim_dom_reach_kb(h, d, kb, r->sc->step_ms);
+                if (kb > d->actual_kb) {
+                    uint64_t room =
+                        sat_sub(sim_host_free_kb(h), r->sc->cfg->reserve_kb +
+                                                         r->held_kb +
+                                                         holds_kb(&r->holds));
+
+                    if (kb - d->actual_kb > room)
+                        kb = d->actual_kb + room;
+                }
+            }
+            if (kb == d->actual_kb || (pass == 0) != (kb < d->actual_kb))
                 continue;
-            sim_dom_set_actual(h, d, alloc[i]);
+            sim_dom_set_actual(h, d, kb);
             r->g[i].writes++;
             r->writes++;
         }
@@ -445,6 +510,11 @@ rebalance(struct run *r)
                 continue;
             if ((sd = sim_host_find(&r->h, b->domid)) == NULL)
                 continue;
+            if (r->o.events != NULL)
+                fprintf(r->o.events, "%.3f target %s %llu %llu\n",
+                        (double)now / 1000, sd->name,
+                        (unsigned long long)b->target_kb,
+                        (unsigned long long)b->new_target_kb);
             sd->target_kb = b->new_target_kb;
             dom_target_changed(r->t.v[i], b->new_target_kb, now);
             r->g[b->domid].writes++;
@@ -457,8 +527,15 @@ static void
 read_record(struct run *r, struct dom *dom)
 {
     const struct run_guest *g = &r->g[dom->domid];
+    uint64_t heard = dom->heard;
 
-    if (g->rawlen > 0 && dom_intake(dom, g->raw, g->rawlen, r->h.now_ms))
+    if (g->rawlen == 0 || !dom_intake(dom, g->raw, g->rawlen, r->h.now_ms))
+        return;
+    /* The daemon's fast path (daemon.c): distress skips the coalescing
+     * delay and is decided on in this very step. */
+    if (dom->heard != heard && dom_distress(dom))
+        r->settle_ms = r->h.now_ms;
+    else
         schedule(r);
 }
 
@@ -488,13 +565,17 @@ controller(struct run *r)
         struct dom *dom;
         int len;
 
-        if (!sim_dom_publish_due(&r->h, sd))
+        if (!sim_agent_step(&g->agent, sd, now, &rec))
             continue;
-        sim_dom_record(sd, &rec);
         if ((len = xb_record_format(&rec, g->raw, sizeof(g->raw))) < 0)
             continue;
         g->rawlen = (size_t)len;
         r->records++;
+        if (r->o.events != NULL)
+            fprintf(r->o.events, "%.3f record %s %llu %llu\n",
+                    (double)now / 1000, sd->name,
+                    (unsigned long long)rec.v[XB_F_ANON],
+                    (unsigned long long)rec.v[XB_F_BALLOON]);
         /* The watch fires; the daemon reads within its rate limit. */
         if ((dom = domtab_find(&r->t, sd->domid)) != NULL &&
             dom_may_read(dom, &r->lim, now))
@@ -566,13 +647,13 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->sc = sc;
     r->o = *o;
     sim_host_init(&r->h, sc->host_kb, sc->xen_kb, sc->dom0_kb, sc->seed);
-    r->h.publish_ms = sc->publish_ms;
     r->g = xb_calloc(1, sizeof(*r->g));
     domtab_init(&r->t, cfg->policy->pol->history);
     r->lim = dom_limits_of(cfg);
     r->next_tick_ms = cfg->tick_ms;
     r->settle_ms = NONE;
     r->waiting_since_ms = NONE;
+    r->gave_up_ms = NONE;
     holds_init(&r->holds, sc);
     r->sabotage = getenv("XB_SIM_SABOTAGE") != NULL &&
                   strcmp(getenv("XB_SIM_SABOTAGE"), "grow") == 0;
@@ -588,6 +669,8 @@ void
 run_dispose(struct run *r)
 {
     domtab_dispose(&r->t);
+    for (unsigned i = 1; r->g != NULL && i < r->h.n; i++)
+        sim_agent_dispose(&r->g[i].agent);
     holds_dispose(&r->holds);
     sim_host_dispose(&r->h);
     free(r->g);

@@ -5,8 +5,10 @@
  * daemon's decision path (record intake, state updates, decide(), targets
  * applied shrinks first) driven exactly as daemon.c drives it, with the
  * clock replaced.  Or, in oracle mode, no controller at all: every guest's
- * allocation is set each step, instantly, from the demand it is about to
- * have.  The safety rules are checked on every step and every decision;
+ * allocation is set each step from its demand: by the clairvoyant oracle
+ * instantly, from the demand it is about to have; by the reactive oracle
+ * from the demand of the step only, as far as its balloon driver moves in
+ * a step.  The safety rules are checked on every step and every decision;
  * the first violation stops the run.
  */
 #ifndef XB_SIM_RUN_H
@@ -15,14 +17,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "agent.h"
 #include "domain.h"
 #include "holds.h"
 #include "scenario.h"
 #include "simmodel.h"
 
+/* run_opts.oracle: the controller, or one of the two bounds. */
+#define RUN_CONTROLLER 0
+#define RUN_CLAIRVOYANT 1 /* sees demand ahead, moves memory instantly */
+#define RUN_REACTIVE 2    /* serves the step's demand, at balloon speed */
+
 struct run_opts {
-    int oracle;
-    FILE *csv; /* time series, or NULL */
+    int oracle;   /* RUN_* */
+    FILE *csv;    /* time series, or NULL */
+    FILE *events; /* records published and targets issued, or NULL */
 };
 
 /* Per guest, what the controller side counted. */
@@ -32,6 +41,7 @@ struct run_guest {
     uint64_t writes;             /* target changes issued */
     char raw[XB_RECORD_MAX + 1]; /* the agent's latest record, as stored */
     size_t rawlen;
+    struct sim_agent agent; /* the guest's agent (controller mode) */
 };
 
 struct run {
@@ -44,9 +54,10 @@ struct run {
     uint64_t next_tick_ms, settle_ms; /* settle_ms: UINT64_MAX = unarmed */
     uint64_t held_kb;                 /* the launcher's hold */
     struct run_holds holds;           /* the scenario's holds */
-    /* launch rule */
+    /* the launcher */
     unsigned launched;
     uint64_t next_launch_ms, waiting_since_ms;
+    uint64_t gave_up_ms; /* a hold refused or not met; else UINT64_MAX */
     int launch_done;
     unsigned failed_arrivals;
     struct {

@@ -483,7 +483,7 @@ scn_guest(struct scn_ctx *c, json_t *obj, const char *path,
         return;
     if (tmpl && (json_object_get(obj, "count") != NULL ||
                  json_object_get(obj, "start") != NULL))
-        scn_err(c, path, "count and start are set by the launch rule");
+        scn_err(c, path, "count and start are set by the launcher");
     name = scn_string(c, obj, path, "name");
     if (name == NULL && json_object_get(obj, "name") == NULL)
         scn_err(c, path, "needs a \"name\"");
@@ -555,32 +555,44 @@ scn_launch(struct scn_ctx *c, json_t *obj, struct scenario *sc)
           24 * HOUR },
         { "settle", ST_DUR, offsetof(struct scn_launch, settle_ms), 0,
           24 * HOUR },
-        { "patience", ST_DUR, offsetof(struct scn_launch, patience_ms), 1 * SEC,
+        { "timeout", ST_DUR, offsetof(struct scn_launch, timeout_ms), 1 * SEC,
           24 * HOUR },
+        { "overhead", ST_SIZE, offsetof(struct scn_launch, overhead_kb), 0,
+          1 * TIB },
         { NULL, ST_U64, 0, 0, 0 },
     };
-    static const char *const other[] = { "rule", "guest", NULL };
+    static const char *const other[] = { "guest", NULL };
     struct scn_launch *l = &sc->launch;
-    const char *rule;
     json_t *g;
 
     l->enabled = 1;
-    l->rule = SCN_RULE_FREE;
     l->max = 64;
-    l->settle_ms = 60 * SEC;    /* let the balloons settle, as the
-                                   paper's launch script waited */
-    l->patience_ms = 600 * SEC; /* ten minutes without room: full */
+    l->settle_ms = 60 * SEC;  /* let the balloons settle, as the paper's
+                                launch script waited */
+    l->timeout_ms = 60 * SEC; /* a minute without the room held: full */
     if (scn_object(c, obj, "launch", keys, other, l) < 0)
         return;
-    rule = scn_string(c, obj, "launch", "rule");
-    if (rule != NULL && strcmp(rule, "hold") == 0)
-        l->rule = SCN_RULE_HOLD;
-    else if (rule != NULL && strcmp(rule, "free") != 0)
-        scn_err(c, "launch.rule", "expected \"free\" or \"hold\"");
-    if ((g = json_object_get(obj, "guest")) == NULL)
+    if ((g = json_object_get(obj, "guest")) == NULL) {
         scn_err(c, "launch", "needs a \"guest\" template");
-    else
-        scn_guest(c, g, "launch.guest", &l->tmpl, 1);
+        return;
+    }
+    if (json_is_array(g) && json_array_size(g) > 0) {
+        size_t i;
+        json_t *e;
+
+        l->tmpl = xb_calloc(json_array_size(g), sizeof(*l->tmpl));
+        json_array_foreach(g, i, e) {
+            char *p;
+
+            xb_asprintf(&p, "launch.guest[%zu]", i);
+            scn_guest(c, e, p, &l->tmpl[l->ntmpl++], 1);
+            free(p);
+        }
+        return;
+    }
+    l->tmpl = xb_calloc(1, sizeof(*l->tmpl));
+    l->ntmpl = 1;
+    scn_guest(c, g, "launch.guest", &l->tmpl[0], 1);
 }
 
 static void
@@ -650,7 +662,6 @@ static const struct scn_key scn_top_keys[] = {
     /* Model resolution: 10 ms is finer than any balloon or agent. */
     { "step", ST_DUR, S(step_ms), 10 * MSEC, 10 * SEC },
     { "sample", ST_DUR, S(sample_ms), 10 * MSEC, 24 * HOUR },
-    { "publish", ST_DUR, S(publish_ms), 100 * MSEC, 10 * 60 * SEC },
     { "seed", ST_U64, S(seed), 0, INT64_MAX },
     { NULL, ST_U64, 0, 0, 0 },
 };
@@ -684,7 +695,7 @@ scn_check(struct scn_ctx *c, struct scenario *sc)
         scn_err(c, "sample", "must be a multiple of step (%llu ms)",
                 (unsigned long long)sc->step_ms);
     if (sc->nguests == 0 && !sc->launch.enabled)
-        scn_err(c, "guests", "no guests and no launch rule");
+        scn_err(c, "guests", "no guests and no launcher");
 }
 
 struct scenario *
@@ -714,7 +725,6 @@ scn_load(const char *path, const struct scn_override *ov, struct xb_errlist *el)
     sc->duration_ms = 1 * HOUR;
     sc->step_ms = 100 * MSEC;
     sc->sample_ms = 10 * SEC;
-    sc->publish_ms = 1 * SEC; /* the agent's default interval */
     sc->seed = 1;
     sc->host_kb = 4 * GIB;
     sc->xen_kb = 64 * MIB;
@@ -756,8 +766,9 @@ scn_free(struct scenario *sc)
         return;
     for (unsigned i = 0; i < sc->nguests; i++)
         scn_guest_dispose(&sc->guests[i]);
-    if (sc->launch.enabled)
-        scn_guest_dispose(&sc->launch.tmpl);
+    for (unsigned i = 0; i < sc->launch.ntmpl; i++)
+        scn_guest_dispose(&sc->launch.tmpl[i]);
+    free(sc->launch.tmpl);
     free(sc->guests);
     free(sc->holds);
     cfg_free(sc->cfg);

@@ -3,7 +3,8 @@
  * A simulator scenario: the host, the daemon's configuration (the real
  * schema, loaded with cfg_load_string from the "daemon" object), the
  * guests with their workloads and balloon drivers, when they arrive, and
- * an optional launch rule that keeps adding guests while there is room.
+ * an optional launcher that adds guests one at a time through the
+ * make-room contract.
  * Loaded from JSON with duplicate keys rejected; unknown keys, bad types
  * and out-of-range values are errors that name their JSON path, and every
  * error is reported.  Sizes and durations take the daemon's units.
@@ -27,20 +28,20 @@ struct scn_guest {
     struct sim_trace trace;
 };
 
-enum scn_rule {
-    SCN_RULE_FREE, /* host free - reserve - promised >= memory */
-    SCN_RULE_HOLD, /* the same, with the memory held at the daemon first */
-};
-
-/* "launch": add guests one at a time while the rule says there is room. */
+/*
+ * "launch": add guests one at a time through the make-room contract: hold
+ * memory + overhead at the daemon, wait until it is free, boot, release.
+ * "guest" is one template or an array of them, launched in turn.
+ */
 struct scn_launch {
     int enabled;
-    enum scn_rule rule;
-    struct scn_guest tmpl;
+    struct scn_guest *tmpl; /* launched in turn, cycling */
+    unsigned ntmpl;
     unsigned max;         /* guests at most */
     uint64_t start_ms;    /* first attempt */
-    uint64_t settle_ms;   /* after a launch, before the next attempt */
-    uint64_t patience_ms; /* give up when the rule fails this long */
+    uint64_t settle_ms;   /* after a launch, before the next hold */
+    uint64_t timeout_ms;  /* give up when a hold is not met this long */
+    uint64_t overhead_kb; /* held on top of the guest's memory */
 };
 
 /* "holds" entry: SIZE held at the daemon from `at` for `for` (absent: to
@@ -52,7 +53,7 @@ struct scn_hold {
 struct scenario {
     char *path;
     char *name;
-    uint64_t duration_ms, step_ms, sample_ms, publish_ms, seed;
+    uint64_t duration_ms, step_ms, sample_ms, seed;
     uint64_t host_kb, xen_kb, dom0_kb;
     struct xb_config *cfg;
     struct scn_guest *guests;
