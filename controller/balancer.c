@@ -7,6 +7,7 @@
  * and the operator's holds need, then grow from what is truly free.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "balancer.h"
@@ -217,12 +218,26 @@ rate_of(const struct bal_params *p, const struct bal_dom *d)
     return d->rate_kb_s ? d->rate_kb_s : p->rate_kb_s ? p->rate_kb_s : 1;
 }
 
-/* What d gives if every donor releases for t_ms at its own speed. */
+/* What d is still releasing toward a target it has not reached (not the
+ * last few MiB of one that has arrived): its balloon is busy with that
+ * first. */
+static uint64_t
+pending(const struct bal_params *p, const struct bal_dom *d)
+{
+    uint64_t gap = sat_sub(d->actual_kb, d->new_target_kb);
+
+    return !d->stuck && gap > p->progress_kb ? gap : 0;
+}
+
+/* What d gives, beyond what it is already releasing, if every donor
+ * releases for t_ms at its own speed: donors finish together. */
 static uint64_t
 give_at(const struct bal_params *p, const struct bal_dom *d, uint64_t t_ms)
 {
     __uint128_t g = (__uint128_t)rate_of(p, d) * t_ms / 1000;
+    uint64_t busy = pending(p, d);
 
+    g = g > busy ? g - busy : 0;
     return g < room_of(d) ? (uint64_t)g : room_of(d);
 }
 
@@ -300,6 +315,95 @@ take_fastest(const struct bal_params *p, struct bal_dom *doms, unsigned n,
         deficit = deficit > give ? deficit - give : 0;
     }
     return deficit;
+}
+
+/*
+ * Pass 3a: the first split of a deficit assumes a speed for donors not
+ * yet seen moving.  Once their speeds are seen, if what they are
+ * releasing covers what the host lacks much later (BAL_RESPLIT_SLACK,
+ * and by more than min_interval: a re-split must be worth a policy's
+ * shrink cut short) than the donors together could from what they hold,
+ * each donor seen too slow for what it was asked is asked only its share
+ * of that least time (its target raised back toward what it holds, never
+ * above), and pass 3 asks the others for the rest: donors finish
+ * together.
+ */
+#define BAL_RESPLIT_SLACK 1.25
+
+/* What the releases under way have given after t_ms. */
+static uint64_t
+released_at(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
+            uint64_t t_ms)
+{
+    uint64_t sum = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        __uint128_t g = (__uint128_t)rate_of(p, &doms[i]) * t_ms / 1000;
+        uint64_t busy = donor(&doms[i]) ? pending(p, &doms[i]) : 0;
+
+        sum += g < busy ? (uint64_t)g : busy;
+    }
+    return sum;
+}
+
+/* When the releases under way cover `kb` (or give all they will). */
+static uint64_t
+covered_ms(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
+           uint64_t kb)
+{
+    uint64_t total = 0, lo_ms = 0, hi_ms = 1;
+
+    for (unsigned i = 0; i < n; i++)
+        total += donor(&doms[i]) ? pending(p, &doms[i]) : 0;
+    if (kb > total)
+        kb = total;
+    while (released_at(p, doms, n, hi_ms) < kb && hi_ms < (1ULL << 40))
+        hi_ms *= 2;
+    while (lo_ms + 1 < hi_ms) {
+        uint64_t mid = lo_ms + (hi_ms - lo_ms) / 2;
+
+        if (released_at(p, doms, n, mid) >= kb)
+            hi_ms = mid;
+        else
+            lo_ms = mid;
+    }
+    return hi_ms;
+}
+
+static void
+pass_resplit(const struct bal_params *p, uint64_t free_kb, struct bal_dom *doms,
+             unsigned n)
+{
+    uint64_t need = p->reserve_kb + p->held_kb + promised(doms, n, 1), t;
+    struct bal_dom *from;
+
+    if (free_kb >= need)
+        return;
+    /* The least time in which the donors release what lacks, each from
+     * what it holds now. */
+    from = xb_reallocarray(NULL, n ? n : 1, sizeof(*from));
+    memcpy(from, doms, n * sizeof(*from));
+    for (unsigned i = 0; i < n; i++)
+        from[i].new_target_kb = from[i].actual_kb;
+    t = fill_ms(p, from, n, need - free_kb);
+    if ((double)covered_ms(p, doms, n, need - free_kb) <=
+        BAL_RESPLIT_SLACK * (double)t + (double)p->min_interval_ms) {
+        free(from);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        struct bal_dom *d = &doms[i];
+        uint64_t busy = pending(p, d), share;
+
+        if (!donor(d) || d->why != BAL_KEEP || d->rate_kb_s == 0 || busy == 0)
+            continue;
+        share = give_at(p, &from[i], t);
+        if ((double)busy <= BAL_RESPLIT_SLACK * (double)share + p->deadband_kb)
+            continue;
+        d->new_target_kb = d->actual_kb - share;
+        d->why = BAL_RECLAIM;
+    }
+    free(from);
 }
 
 /*
@@ -451,6 +555,7 @@ bal_run(const struct bal_params *p, uint64_t host_free_kb, struct bal_dom *doms,
     pass_clamp(doms, n);
     pass_withdraw(p, doms, n);
     pass_shrink(p, doms, n);
+    pass_resplit(p, host_free_kb, doms, n);
     res->shortfall_kb = pass_reclaim(p, host_free_kb, doms, n, res);
     pass_grow(p, host_free_kb, doms, n);
 
@@ -558,7 +663,10 @@ bal_check(const struct bal_params *p, uint64_t host_free_kb,
                          bal_why_name(d->why));
             return -1;
         }
-        if (nt > t && short_ && t < d->actual_kb) {
+        /* A re-split (pass 3a) raises a slow donor, never above what it
+         * holds, and asks the others for the difference. */
+        if (nt > t && short_ && t < d->actual_kb &&
+            !(d->why == BAL_RECLAIM && nt <= d->actual_kb)) {
             xb_set_cause(cause,
                          "domain %u: releasing donor raised while the "
                          "host is short",

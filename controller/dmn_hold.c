@@ -55,35 +55,22 @@ dmn_held_kb(const struct xb_daemon *d)
     return sum;
 }
 
-/* A domain reclaim may shrink: managed, its agent speaking, moving. */
+/* A domain reclaim may shrink (domain.h), unless balancing is paused. */
 static int
 donor(const struct xb_daemon *d, const struct dom *dom)
 {
-    return !d->paused && dom->state == DOM_MANAGED && dom->heard > 0;
-}
-
-static uint64_t
-dom_floor(const struct dom *dom)
-{
-    return dom->floor_kb > dom->min_kb ? dom->floor_kb : dom->min_kb;
+    return !d->paused && dom_donor(dom);
 }
 
 /* What reclaim could take from every donor: their memory above floor. */
 static uint64_t
 reclaimable(const struct xb_daemon *d, unsigned *ndonors)
 {
-    uint64_t sum = 0;
-
-    *ndonors = 0;
-    for (unsigned i = 0; i < d->doms.n; i++) {
-        const struct dom *dom = d->doms.v[i];
-
-        if (!donor(d, dom) || dom->actual_kb <= dom_floor(dom))
-            continue;
-        sum += dom->actual_kb - dom_floor(dom);
-        (*ndonors)++;
+    if (d->paused) {
+        *ndonors = 0;
+        return 0;
     }
-    return sum;
+    return domtab_reclaimable(&d->doms, ndonors);
 }
 
 /*

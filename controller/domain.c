@@ -309,13 +309,18 @@ declare_stuck(struct dom *d, const struct dom_limits *lim, uint64_t now)
 }
 
 /* The balloon's speed, from how far it moved since the last look while
- * a change was pending (an estimate: it may have arrived meanwhile). */
+ * a change was pending (an estimate: it may have arrived meanwhile).  A
+ * balloon that moves less than progress_kb between two looks is measured
+ * over as many looks as it takes, so that a slow one is seen slow rather
+ * than not at all. */
 static void
 track_rate(struct dom *d, uint64_t gap, const struct dom_limits *lim,
            uint64_t now)
 {
     uint64_t moved = absdiff(d->actual_kb, d->rate_ref_kb), inst;
 
+    if (d->rate_ms != 0 && moved < lim->progress_kb && gap > lim->progress_kb)
+        return;
     if (d->rate_ms != 0 && now > d->rate_ms && moved >= lim->progress_kb &&
         gap + moved > lim->progress_kb) {
         inst = moved * 1000 / (now - d->rate_ms);
@@ -394,6 +399,37 @@ dom_state_name(enum dom_state s)
         return "excluded";
     }
     return "?";
+}
+
+int
+dom_donor(const struct dom *d)
+{
+    return d->state == DOM_MANAGED && d->heard > 0;
+}
+
+uint64_t
+dom_floor_kb(const struct dom *d)
+{
+    return d->floor_kb > d->min_kb ? d->floor_kb : d->min_kb;
+}
+
+uint64_t
+domtab_reclaimable(const struct domtab *t, unsigned *ndonors)
+{
+    uint64_t sum = 0;
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < t->n; i++) {
+        const struct dom *d = t->v[i];
+
+        if (!dom_donor(d) || d->actual_kb <= dom_floor_kb(d))
+            continue;
+        sum += d->actual_kb - dom_floor_kb(d);
+        n++;
+    }
+    if (ndonors != NULL)
+        *ndonors = n;
+    return sum;
 }
 
 struct dom_limits

@@ -146,6 +146,18 @@ void dom_update_state(struct dom *d, const struct dom_limits *lim,
                       uint64_t now);
 const char *dom_state_name(enum dom_state s);
 
+/*
+ * Make room (DESIGN.md): a domain reclaim may shrink is managed with its
+ * agent speaking (not stuck, not silent); it can give its memory above
+ * dom_floor_kb(), the larger of its min and the floor it was learnt not
+ * to pass.  domtab_reclaimable() sums that over the table's donors (and
+ * counts them in *ndonors, which may be NULL): with host free, the
+ * reserve and other holds, what a hold could ever be met from.
+ */
+int dom_donor(const struct dom *d);
+uint64_t dom_floor_kb(const struct dom *d);
+uint64_t domtab_reclaimable(const struct domtab *t, unsigned *ndonors);
+
 struct xb_config;
 /* The limits above, from the config. */
 struct dom_limits dom_limits_of(const struct xb_config *cfg);

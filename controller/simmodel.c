@@ -134,6 +134,10 @@ sim_host_add(struct sim_host *h, const struct sim_guest *g)
     d->driver = g->driver;
     d->work = g->work;
     d->actual_kb = d->target_kb = g->memory_kb;
+    d->hidden_floor_kb = g->hidden_floor_kb;
+    d->hidden_ceil_kb = g->hidden_ceil_kb;
+    if (d->hidden_ceil_kb != 0 && d->actual_kb > d->hidden_ceil_kb)
+        d->actual_kb = d->hidden_ceil_kb;
     d->maxmem_kb = g->maxmem_kb < g->memory_kb ? g->memory_kb : g->maxmem_kb;
     d->base_kb = g->base_kb;
     d->file_ws_kb = g->file_ws_kb;
@@ -390,9 +394,14 @@ driver_stuck_now(const struct sim_dom *d, uint64_t now)
 static uint64_t
 balloon_floor_kb(const struct sim_dom *d)
 {
+    uint64_t lim;
+
     if (d->driver == SIM_DRV_CAPPED)
-        return d->base_kb + d->anon_kb - d->swapped_kb;
-    return sim_dom_floor_kb(d);
+        lim = d->base_kb + d->anon_kb - d->swapped_kb;
+    else
+        lim = sim_dom_floor_kb(d);
+    /* Nor can it pass the guest's own hidden floor. */
+    return lim > d->hidden_floor_kb ? lim : d->hidden_floor_kb;
 }
 
 uint64_t
@@ -407,8 +416,12 @@ sim_dom_reach_kb(const struct sim_host *h, const struct sim_dom *d,
     if (d->driver == SIM_DRV_SLOW)
         rate /= 8;
     move = (uint64_t)(rate * (double)dt_ms / 1000.0);
-    if (want_kb >= d->actual_kb)
+    if (want_kb >= d->actual_kb) {
+        if (d->hidden_ceil_kb != 0 && want_kb > d->hidden_ceil_kb)
+            want_kb = d->hidden_ceil_kb > d->actual_kb ? d->hidden_ceil_kb
+                                                       : d->actual_kb;
         return min_u64(want_kb, d->actual_kb + move);
+    }
     lim = balloon_floor_kb(d);
     if (want_kb < lim)
         want_kb = lim < d->actual_kb ? lim : d->actual_kb;
@@ -429,7 +442,11 @@ step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
     kb = (uint64_t)move;
     d->move_carry = move - (double)kb;
     if (d->target_kb > d->actual_kb) {
-        kb = min_u64(kb, d->target_kb - d->actual_kb);
+        uint64_t to = d->target_kb;
+
+        if (d->hidden_ceil_kb != 0 && to > d->hidden_ceil_kb)
+            to = d->hidden_ceil_kb;
+        kb = min_u64(kb, sat_sub(to, d->actual_kb));
         kb = min_u64(kb, sim_host_free_kb(h));
         d->actual_kb += kb;
     } else {
@@ -439,6 +456,31 @@ step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
             floor_kb = lim;
         kb = min_u64(kb, sat_sub(d->actual_kb, floor_kb));
         d->actual_kb -= kb;
+    }
+}
+
+uint64_t
+sim_dom_lowest_kb(const struct sim_dom *d)
+{
+    return balloon_floor_kb(d);
+}
+
+uint64_t
+sim_dom_mean_rate(const struct sim_dom *d)
+{
+    switch (d->driver) {
+    case SIM_DRV_STUCK:
+        return 0;
+    case SIM_DRV_SLOW:
+        return d->rate_kb_s / 8;
+    case SIM_DRV_INTERMITTENT:
+        if (d->stuck_period_ms == 0)
+            return d->rate_kb_s;
+        return (uint64_t)((double)d->rate_kb_s *
+                          (double)(d->stuck_period_ms - d->stuck_ms) /
+                          (double)d->stuck_period_ms);
+    default:
+        return d->rate_kb_s;
     }
 }
 

@@ -73,6 +73,12 @@ struct sim_guest {
     uint64_t rate_kb_s;            /* balloon speed */
     enum sim_driver driver;
     uint64_t stuck_period_ms, stuck_ms; /* intermittent driver */
+    /* Limits the guest keeps to itself (0: none): its balloon cannot go
+     * below hidden_floor_kb (a kernel floor above the configured min) nor
+     * above hidden_ceil_kb.  Booted with memory above its ceiling, it
+     * starts at the ceiling with its target at memory, like the 1 MiB
+     * offset of XenServer's CA-263119. */
+    uint64_t hidden_floor_kb, hidden_ceil_kb;
     struct sim_workload work;
     int agent; /* publishes records */
 };
@@ -98,7 +104,8 @@ struct sim_dom {
     uint64_t actual_kb, target_kb, maxmem_kb, base_kb, file_ws_kb;
     uint64_t rate_kb_s, io_kb_s;
     uint64_t stuck_period_ms, stuck_ms, stuck_phase_ms;
-    uint64_t start_ms; /* when it was added */
+    uint64_t hidden_floor_kb, hidden_ceil_kb; /* see sim_guest */
+    uint64_t start_ms;                        /* when it was added */
 
     /* Memory state. */
     uint64_t anon_kb; /* anonymous memory allocated (resident + swap) */
@@ -175,6 +182,15 @@ uint64_t sim_dom_hot_kb(const struct sim_dom *d);
  */
 void sim_dom_peek(const struct sim_dom *d, uint64_t now_ms, uint64_t horizon_ms,
                   uint64_t dt_ms, uint64_t *anon_kb, uint64_t *hot_kb);
+/*
+ * The truth about d's balloon, for bounds on what a controller could do:
+ * the lowest it can shrink to now (the kernel and the anon swap cannot
+ * hold, a capped driver's available memory, a hidden floor), and its mean
+ * speed, KiB/s (a slow driver's eighth, an intermittent one's share of
+ * the period it moves; 0 for a stuck driver).
+ */
+uint64_t sim_dom_lowest_kb(const struct sim_dom *d);
+uint64_t sim_dom_mean_rate(const struct sim_dom *d);
 /*
  * Reactive oracle: the allocation d's balloon driver can reach from its
  * current one toward want_kb within dt_ms (its speed, a slow driver's

@@ -156,6 +156,23 @@ static const struct bcase cases[] = {
       2,
       { { 600, 600, 600, 0, 0, 0, 600 }, { 600, 600, 600 } },
       { 600 * M, 536 * M } },
+    /* Free 0: 64M short.  Dom 0 was asked for 256M before its speed was
+     * known; it is seen at 8M/s.  Together the two release 64M in 1601
+     * ms (8192 + 32768 KiB/s), dom 0's share being 13115 KiB: asked 20x
+     * that, it is raised back to 1024M - 13115 KiB (re-split), and dom 1
+     * (not yet seen: 32M/s) gives the other 52421 KiB. */
+    { "resplit-slow-donor",
+      0,
+      2,
+      { { 1024, 768, 768, 0, 0, 0, 0, 0, 8 }, { 1024, 1024, 1024 } },
+      { 1024 * M - 13115, 1024 * M - 52421 } },
+    /* The same, but dom 0 is seen at 32M/s: what it was asked is on its
+     * way soon enough, nothing is re-split. */
+    { "resplit-not-needed",
+      0,
+      2,
+      { { 1024, 768, 768, 0, 0, 0, 0, 0, 32 }, { 1024, 1024, 1024 } },
+      { 768 * M, 1024 * M } },
     /* A learned ceiling (500M) limits growth. */
     { "learned-ceiling",
       1024,

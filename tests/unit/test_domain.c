@@ -339,6 +339,80 @@ START_TEST(test_old_record_is_not_life)
 }
 END_TEST
 
+/* A balloon that moves less than progress (4 MiB) per tick is measured
+ * over as many ticks as it takes: 1 MiB/s, seen after 4 s, not never. */
+START_TEST(test_slow_rate_seen)
+{
+    struct domtab t;
+    struct dom *d;
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 7);
+    d->actual_kb = 1000 * 1024;
+    dom_target_changed(d, 1000 * 1024, 0);
+    dom_update_state(d, &lim, 0);
+    dom_target_changed(d, 800 * 1024, 1000);
+    dom_update_state(d, &lim, 1000);
+    for (unsigned s = 1; s <= 3; s++) {
+        d->actual_kb = (1000 - s) * 1024;
+        dom_update_state(d, &lim, 1000 + s * 1000);
+        ck_assert_uint_eq(d->rate_kb_s, 0);
+    }
+    d->actual_kb = 996 * 1024;
+    dom_update_state(d, &lim, 5000);
+    ck_assert_uint_eq(d->rate_kb_s, 1024);
+    /* A fast one is still measured tick by tick: 4 MiB in 1 s, then 8. */
+    d->actual_kb = 988 * 1024;
+    dom_update_state(d, &lim, 6000);
+    ck_assert_uint_eq(d->rate_kb_s, (1024 + 8192) / 2);
+    domtab_dispose(&t);
+}
+END_TEST
+
+/* What a hold could be met from: each donor's memory above the larger of
+ * its min and its learnt floor; stuck, silent, agentless domains and
+ * dom0 give nothing. */
+START_TEST(test_reclaimable)
+{
+    static const struct {
+        uint64_t actual_kb, min_kb, floor_kb;
+        enum dom_state state;
+        uint64_t heard;
+    } rows[] = {
+        { 1000, 200, 0, DOM_MANAGED, 1 },   /* 800 */
+        { 1000, 200, 600, DOM_MANAGED, 1 }, /* 400: the floor wins */
+        { 1000, 700, 600, DOM_MANAGED, 1 }, /* 300: the min wins */
+        { 500, 700, 0, DOM_MANAGED, 1 },    /* below min: 0 */
+        { 1000, 200, 0, DOM_MANAGED, 0 },   /* never heard */
+        { 1000, 200, 900, DOM_STUCK, 1 },   /* stuck */
+        { 1000, 200, 0, DOM_STALE, 1 },     /* silent */
+        { 1000, 200, 0, DOM_NO_AGENT, 1 },  /* silent */
+        { 1000, 200, 0, DOM_EXCLUDED, 1 },  /* dom0, excluded */
+        { 1000, 200, 0, DOM_UNCOOPERATIVE, 1 },
+    };
+    struct domtab t;
+    unsigned n = 99;
+
+    domtab_init(&t, 1);
+    ck_assert_uint_eq(domtab_reclaimable(&t, &n), 0);
+    ck_assert_uint_eq(n, 0);
+    for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct dom *d = domtab_add(&t, i + 1);
+
+        d->actual_kb = rows[i].actual_kb;
+        d->min_kb = rows[i].min_kb;
+        d->floor_kb = rows[i].floor_kb;
+        d->state = rows[i].state;
+        d->heard = rows[i].heard;
+    }
+    ck_assert_uint_eq(dom_floor_kb(t.v[1]), 600);
+    ck_assert_uint_eq(domtab_reclaimable(&t, &n), 1500);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(domtab_reclaimable(&t, NULL), 1500);
+    domtab_dispose(&t);
+}
+END_TEST
+
 static const struct {
     uint64_t maxmem_kb, floor_kb, expect_kb;
 } mins[] = {
@@ -380,6 +454,8 @@ suite(void)
     tcase_add_loop_test(tc, test_distress, 0,
                         sizeof(distress_cases) / sizeof(distress_cases[0]));
     tcase_add_test(tc, test_old_record_is_not_life);
+    tcase_add_test(tc, test_reclaimable);
+    tcase_add_test(tc, test_slow_rate_seen);
     tcase_add_loop_test(tc, test_default_min, 0,
                         sizeof(mins) / sizeof(mins[0]));
     suite_add_tcase(s, tc);

@@ -104,6 +104,7 @@ report_table(const struct run *r, FILE *f)
             t.guests, t.healthy, REPORT_HEALTHY_STALL * 100,
             (unsigned long long)r->decisions, (unsigned long long)r->records,
             r->failed_arrivals);
+    holds_table(r, f);
     fprintf(f, "safety: %s%s\n", r->violation ? "VIOLATION " : "ok",
             r->violation ? r->violation : "");
 }
@@ -153,6 +154,7 @@ report_json(const struct run *r)
                   "decisions", (json_int_t)r->decisions, "records",
                   (json_int_t)r->records, "launched", (int)r->launched,
                   "failed_arrivals", (int)r->failed_arrivals);
+    json_object_set_new(o, "holds", holds_json(r));
     json_object_set_new(o, "launch_gave_up_s",
                         r->gave_up_ms == UINT64_MAX
                             ? json_null()

@@ -308,7 +308,8 @@ oracle_step(struct run *r)
     if (!reactive && (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n))
         oracle_peek(r);
     pool = sat_sub(h->total_kb, h->xen_kb + h->doms[0].actual_kb +
-                                    r->sc->cfg->reserve_kb + r->held_kb);
+                                    r->sc->cfg->reserve_kb + r->held_kb +
+                                    holds_kb(&r->holds));
     for (int tier = 0; tier < (reactive ? 5 : 4); tier++) {
         uint64_t want = 0, lv;
         double share;
@@ -341,8 +342,9 @@ oracle_step(struct run *r)
                 kb = sim_dom_reach_kb(h, d, kb, r->sc->step_ms);
                 if (kb > d->actual_kb) {
                     uint64_t room =
-                        sat_sub(sim_host_free_kb(h),
-                                r->sc->cfg->reserve_kb + r->held_kb);
+                        sat_sub(sim_host_free_kb(h), r->sc->cfg->reserve_kb +
+                                                         r->held_kb +
+                                                         holds_kb(&r->holds));
 
                     if (kb - d->actual_kb > room)
                         kb = d->actual_kb + room;
@@ -387,7 +389,8 @@ static void
 check_plan(struct run *r, const struct bal_dom *bd, unsigned n,
            uint64_t free_kb)
 {
-    uint64_t room = sat_sub(free_kb, r->sc->cfg->reserve_kb + r->held_kb);
+    uint64_t room = sat_sub(free_kb, r->sc->cfg->reserve_kb + r->held_kb +
+                                         holds_kb(&r->holds));
     uint64_t after = 0;
     int raised = -1;
 
@@ -479,7 +482,8 @@ rebalance(struct run *r)
     phys.free_kb = sim_host_free_kb(&r->h);
     bd = xb_calloc(n, sizeof(*bd));
     t0 = mono_s();
-    rc = decide(&r->t, r->sc->cfg, &phys, r->held_kb, 0, now, bd, &res, &cause);
+    rc = decide(&r->t, r->sc->cfg, &phys, r->held_kb + holds_kb(&r->holds), 0,
+                now, bd, &res, &cause);
     r->decide_s += mono_s() - t0;
     r->decisions++;
     if (rc < 0) {
@@ -488,6 +492,7 @@ rebalance(struct run *r)
         free(bd);
         return;
     }
+    holds_decided(r, &res);
     if (r->sabotage)
         sabotage(bd, n);
     check_plan(r, bd, n, phys.free_kb);
@@ -649,6 +654,7 @@ run_init(struct run *r, const struct scenario *sc, const struct run_opts *o)
     r->settle_ms = NONE;
     r->waiting_since_ms = NONE;
     r->gave_up_ms = NONE;
+    holds_init(&r->holds, sc);
     r->sabotage = getenv("XB_SIM_SABOTAGE") != NULL &&
                   strcmp(getenv("XB_SIM_SABOTAGE"), "grow") == 0;
     if (!o->oracle)
@@ -665,6 +671,7 @@ run_dispose(struct run *r)
     domtab_dispose(&r->t);
     for (unsigned i = 1; r->g != NULL && i < r->h.n; i++)
         sim_agent_dispose(&r->g[i].agent);
+    holds_dispose(&r->holds);
     sim_host_dispose(&r->h);
     free(r->g);
     free(r->peek);
@@ -685,6 +692,8 @@ run_go(struct run *r)
             oracle_step(r);
         sim_host_mem(&r->h, sc->step_ms);
         check_host(r);
+        if (holds_step(r))
+            schedule(r);
         if (!r->o.oracle && r->violation == NULL)
             controller(r);
         if (r->o.csv != NULL && r->h.now_ms % sc->sample_ms == 0)

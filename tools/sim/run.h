@@ -19,6 +19,7 @@
 
 #include "agent.h"
 #include "domain.h"
+#include "holds.h"
 #include "scenario.h"
 #include "simmodel.h"
 
@@ -52,6 +53,7 @@ struct run {
     struct run_guest *g;              /* by domid, parallel to h.doms */
     uint64_t next_tick_ms, settle_ms; /* settle_ms: UINT64_MAX = unarmed */
     uint64_t held_kb;                 /* the launcher's hold */
+    struct run_holds holds;           /* the scenario's holds */
     /* the launcher */
     unsigned launched;
     uint64_t next_launch_ms, waiting_since_ms;

@@ -455,6 +455,8 @@ static const struct scn_key scn_guest_keys[] = {
     { "io_rate", ST_SIZE, GG(io_kb_s), 1 * MIB, 1 * TIB },
     { "balloon_rate", ST_SIZE, GG(rate_kb_s), 1 * MIB, 1 * TIB },
     { "agent", ST_BOOL, GG(agent), 0, 1 },
+    { "hidden_floor", ST_SIZE, GG(hidden_floor_kb), 0, 16 * TIB },
+    { "hidden_ceiling", ST_SIZE, GG(hidden_ceil_kb), 0, 16 * TIB },
     { NULL, ST_U64, 0, 0, 0 },
 };
 #undef G
@@ -507,6 +509,9 @@ scn_guest(struct scn_ctx *c, json_t *obj, const char *path,
         scn_err(c, path, "memory is greater than maxmem");
     if (sg->g.base_kb >= sg->g.memory_kb)
         scn_err(c, path, "base must be below memory");
+    if (sg->g.hidden_ceil_kb != 0 &&
+        sg->g.hidden_ceil_kb < sg->g.hidden_floor_kb)
+        scn_err(c, path, "hidden_ceiling is below hidden_floor");
 }
 
 static void
@@ -620,6 +625,37 @@ scn_daemon(struct scn_ctx *c, json_t *obj, const struct scn_override *ov,
     json_decref(d);
 }
 
+/* "holds": the launcher's reservations, placed at the daemon in time. */
+static void
+scn_holds(struct scn_ctx *c, json_t *arr, struct scenario *sc)
+{
+    static const struct scn_key keys[] = {
+        { "at", ST_DUR, offsetof(struct scn_hold, at_ms), 0, 365 * 24 * HOUR },
+        { "size", ST_SIZE, offsetof(struct scn_hold, kb), 1, 16 * TIB },
+        { "for", ST_DUR, offsetof(struct scn_hold, for_ms), 1 * SEC,
+          365 * 24 * HOUR },
+        { NULL, ST_U64, 0, 0, 0 },
+    };
+    size_t i;
+    json_t *e;
+
+    if (!json_is_array(arr)) {
+        scn_err(c, "holds", "expected an array");
+        return;
+    }
+    sc->holds = xb_calloc(json_array_size(arr) + 1, sizeof(*sc->holds));
+    json_array_foreach(arr, i, e) {
+        struct scn_hold *h = &sc->holds[sc->nholds++];
+        char *p;
+
+        xb_asprintf(&p, "holds[%zu]", i);
+        if (scn_object(c, e, p, keys, NULL, h) == 0 &&
+            json_object_get(e, "size") == NULL)
+            scn_err(c, p, "needs a \"size\"");
+        free(p);
+    }
+}
+
 #define S(f) offsetof(struct scenario, f)
 static const struct scn_key scn_top_keys[] = {
     { "duration", ST_DUR, S(duration_ms), 1 * SEC, 30 * 24 * HOUR },
@@ -667,7 +703,7 @@ scn_load(const char *path, const struct scn_override *ov, struct xb_errlist *el)
 {
     static const char *const other[] = { "name",   "description", "host",
                                          "daemon", "guests",      "launch",
-                                         NULL };
+                                         "holds",  NULL };
     struct scn_ctx c = { path, el };
     struct scenario *sc = xb_calloc(1, sizeof(*sc));
     size_t nerr = el->n;
@@ -707,6 +743,8 @@ scn_load(const char *path, const struct scn_override *ov, struct xb_errlist *el)
         scn_guests(&c, v, sc);
     if ((v = json_object_get(root, "launch")) != NULL)
         scn_launch(&c, v, sc);
+    if ((v = json_object_get(root, "holds")) != NULL)
+        scn_holds(&c, v, sc);
     if (ov != NULL && ov->seed != 0)
         sc->seed = ov->seed;
     if (ov != NULL && ov->duration_ms != 0)
@@ -732,6 +770,7 @@ scn_free(struct scenario *sc)
         scn_guest_dispose(&sc->launch.tmpl[i]);
     free(sc->launch.tmpl);
     free(sc->guests);
+    free(sc->holds);
     cfg_free(sc->cfg);
     free(sc->name);
     free(sc->path);

@@ -44,6 +44,12 @@ struct scn_launch {
     uint64_t overhead_kb; /* held on top of the guest's memory */
 };
 
+/* "holds" entry: SIZE held at the daemon from `at` for `for` (absent: to
+ * the end), as `xenballoon-ctl reserve SIZE --for DURATION` would. */
+struct scn_hold {
+    uint64_t at_ms, kb, for_ms;
+};
+
 struct scenario {
     char *path;
     char *name;
@@ -53,6 +59,8 @@ struct scenario {
     struct scn_guest *guests;
     unsigned nguests;
     struct scn_launch launch;
+    struct scn_hold *holds;
+    unsigned nholds;
 };
 
 /* Command-line overrides applied while loading (NULL / 0: none). */
