@@ -158,17 +158,14 @@ arrivals(struct run *r)
 static int
 hold_possible(struct run *r, uint64_t size_kb)
 {
-    uint64_t room = sim_host_free_kb(&r->h);
+    unsigned n;
 
     if (r->o.oracle)
         return 1; /* no daemon to ask: the timeout decides */
-    for (unsigned i = 0; i < r->t.n; i++) {
-        const struct dom *dom = r->t.v[i];
-
-        if (!dom->is_dom0 && !dom->excluded && !dom->stuck && !dom->uncoop)
-            room += sat_sub(dom->actual_kb, dom->min_kb);
-    }
-    return room >= r->sc->cfg->reserve_kb + size_kb;
+    /* The daemon's own test (dmn_hold.c): free + what cooperative
+     * domains hold above their floors, net of the reserve. */
+    return sim_host_free_kb(&r->h) + domtab_reclaimable(&r->t, &n) >=
+           r->sc->cfg->reserve_kb + size_kb;
 }
 
 static void
@@ -200,7 +197,10 @@ launch(struct run *r)
         if (!r->o.oracle)
             schedule(r); /* the daemon rebalances on a new hold */
     }
-    if (sim_host_free_kb(&r->h) >= r->sc->cfg->reserve_kb + r->held_kb) {
+    /* Met as the daemon says it is: free in Xen net of the reserve, the
+     * hold and every promise not yet taken. */
+    if (sim_host_free_kb(&r->h) >= r->sc->cfg->reserve_kb + r->held_kb +
+                                       sim_host_promised_kb(&r->h)) {
         snprintf(name, sizeof(name), "%s-%u", tmpl->name, r->launched + 1);
         if (add_guest(r, tmpl, name) == 0)
             r->launched++;
