@@ -238,6 +238,8 @@ cmd_reserve_exec(struct xb_daemon *d, json_t *args, char **cause)
         xb_set_cause(cause, "size_kb must be positive and for_s not negative");
         return NULL;
     }
+    if (cmd_check_hold((uint64_t)secs, cause) < 0)
+        return NULL;
     return dmn_reserve(d, (uint64_t)kb, (uint64_t)secs, cause);
 }
 

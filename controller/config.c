@@ -53,7 +53,7 @@ cfg_check_nonempty(const char *s, char **cause)
 static int
 cfg_check_socket(const char *s, char **cause)
 {
-    char *q = cfg_quote(s);
+    char *q = xb_quote(s);
     int rc = -1;
 
     if (*s != '/')
@@ -668,6 +668,16 @@ cfg_resolve(const struct xb_config *cfg, const char *name, int domid,
      * says. */
     if (domid == 0 && !cfg->manage_dom0)
         out->exclude = 1;
+}
+
+int
+cfg_rule_size(const char *key, const char *text, uint64_t *kb, char **cause)
+{
+    for (const struct cfg_key *k = cfg_rule_keys; k->name != NULL; k++)
+        if (k->type == CT_SIZE && strcmp(k->name, key) == 0)
+            return cfg_key_parse_text(k, text, 1, kb, cause);
+    xb_set_cause(cause, "no size setting %s", key);
+    return -1;
 }
 
 void

@@ -168,6 +168,14 @@ int cfg_parse_listen(const char *s, char *host, size_t len, unsigned *port,
 void cfg_resolve_agent(const struct xb_config *cfg, const char *name, int domid,
                        struct cfg_agent *out);
 
+/*
+ * A rule's size key ("min" or "max") given as text by an operator (`set`):
+ * the shared parser, a bare number is KiB, and the config's own range for
+ * that key.  0 and *kb, or -1 with *cause in the config's words.
+ */
+int cfg_rule_size(const char *key, const char *text, uint64_t *kb,
+                  char **cause);
+
 /* Parses "512M"/integer KiB; "250ms"/integer ms.  0 or -1 with *cause. */
 int cfg_parse_size(const json_t *v, uint64_t *kb, char **cause);
 int cfg_parse_duration(const json_t *v, uint64_t *ms, char **cause);

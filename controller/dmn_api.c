@@ -199,7 +199,6 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
         const char *value, char **cause)
 {
     struct dom *dom = domtab_lookup(&d->doms, name);
-    json_t *v;
     uint64_t x;
     int rc = -1;
 
@@ -208,13 +207,8 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
         return -1;
     }
     if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
-        char *end;
-        unsigned long long n = strtoull(value, &end, 10);
-
-        /* A bare number is KiB, as in the config file. */
-        v = *end == '\0' && end != value ? json_integer((json_int_t)n)
-                                         : json_string(value);
-        if (cfg_parse_size(v, &x, cause) == 0) {
+        /* The config's parser and range for the key; bare is KiB. */
+        if (cfg_rule_size(key, value, &x, cause) == 0) {
             uint64_t lo = strcmp(key, "min") == 0 ? x : dom->min_kb;
             uint64_t hi = strcmp(key, "max") == 0 ? x : dom->max_kb;
 
@@ -233,7 +227,6 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
                 rc = 0;
             }
         }
-        json_decref(v);
     } else if (strcmp(key, "weight") == 0) {
         char *end;
         unsigned long w = strtoul(value, &end, 10);
@@ -331,6 +324,9 @@ dmn_reload(struct xb_daemon *d, char **cause)
         return -1;
     }
     xb_errlist_dispose(&el);
+    /* `set` overrides last until a reload: the new file rules. */
+    for (unsigned i = 0; i < d->doms.n; i++)
+        dom_clear_overrides(d->doms.v[i]);
     dmn_swap_config(d, cfg);
     log_info("configuration reloaded from %s", cfg->path);
     dmn_emit(d, json_pack("{s:s, s:s}", "event", "reload", "path", cfg->path));

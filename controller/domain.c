@@ -318,6 +318,15 @@ dom_default_min(uint64_t maxmem_kb, uint64_t floor_kb)
 }
 
 void
+dom_clear_overrides(struct dom *d)
+{
+    d->set_min_kb = 0;
+    d->set_max_kb = 0;
+    d->set_weight = 0;
+    d->set_exclude = -1;
+}
+
+void
 dom_apply_rules(struct dom *dom, const struct xb_config *cfg)
 {
     struct cfg_domset set;

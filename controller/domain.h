@@ -121,6 +121,12 @@ struct xb_config;
 void dom_apply_rules(struct dom *d, const struct xb_config *cfg);
 
 /*
+ * Forgets the operator's `set` overrides: they last until a reload (or a
+ * restart), as xenballoon-ctl(8) says, and the reloaded config rules.
+ */
+void dom_clear_overrides(struct dom *d);
+
+/*
  * The default floor for a domain of static-max `maxmem_kb`: Linux's old
  * balloon minimum_target() heuristic (as xenballoond used), never below
  * `floor_kb`, never above maxmem.

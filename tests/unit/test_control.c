@@ -1198,7 +1198,8 @@ START_TEST(test_cli_usage)
     free(out);
     free(err);
     ck_assert_int_eq(CLI(&out, &err, "reserve", "lots"), 2);
-    ck_assert_ptr_nonnull(strstr(err, "bad size 'lots'"));
+    ck_assert_ptr_nonnull(
+        strstr(err, "\"lots\" is not a size (use K, M, G or T)"));
     free(out);
     free(err);
     ck_assert_int_eq(CLI(&out, &err, "--bogus", "status"), 2);

@@ -62,13 +62,11 @@ static const struct {
     { "proportional", "{\"margin\": 9, \"floor\": \"12X\", \"bogus\": 1}",
       "policy.params",
       "policy.params.margin: 9 is out of range [1, 4]\n"
-      "policy.params.floor: \"12X\" is not a size (an integer in KiB or a "
-      "string like \"512M\")\n"
+      "policy.params.floor: \"12X\" is not a size (use K, M, G or T)\n"
       "policy.params.bogus: unknown parameter (valid for 'proportional': "
       "margin, floor)" },
     { "proportional", "{\"floor\": \"32T\"}", "policy.params",
-      "policy.params.floor: 34359738368 KiB is out of range [0, "
-      "17179869184] KiB" },
+      "policy.params.floor: 32T is out of range [0, 16T]" },
     { "proportional", "{\"margin\": \"1.5\"}", "policy.params",
       "policy.params.margin: expected a number" },
     { "selfballoon", "{\"downhysteresis\": 1.5}", "policy.params",
@@ -81,10 +79,21 @@ static const struct {
       "policy.params.x: unknown parameter (policy 'static' takes none)" },
     { "squeeze", "[1]", "policy.params", "policy.params: expected an object" },
     { "pressure", "{\"window\": \"2h\"}", "policy.params",
-      "policy.params.window: 7200000 ms is out of range [1000, 600000] ms" },
+      "policy.params.window: 2h is out of range [1s, 10m]" },
     { "pressure", "{\"window\": \"5 s\"}", "policy.params",
-      "policy.params.window: \"5 s\" is not a duration (an integer in ms "
-      "or a string like \"10s\")" },
+      "policy.params.window: \"5 s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    /* Every kind of leading whitespace, the same answer (strtod skipped
+     * "\t" and "\n"). */
+    { "pressure", "{\"window\": \"\\t5s\"}", "policy.params",
+      "policy.params.window: \"?5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    { "pressure", "{\"window\": \"\\n5s\"}", "policy.params",
+      "policy.params.window: \"?5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    { "pressure", "{\"window\": \" 5s\"}", "policy.params",
+      "policy.params.window: \" 5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
     { "pressure", "{\"grow_step\": 0.5}", "policy.params",
       "policy.params: need grow_step (0.5) <= grow_max (0.25) <= "
       "emergency_step (0.5)" },
