@@ -73,12 +73,7 @@ cfg_list_names(const struct cfg_word *w, const struct cfg_key *k)
 char *
 cfg_path_key(const char *path, const char *key)
 {
-    char *p;
-
-    if (*path == '\0')
-        return xb_strdup(key);
-    xb_asprintf(&p, "%s.%s", path, key);
-    return p;
+    return xb_path_key(path, key);
 }
 
 int

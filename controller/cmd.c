@@ -108,7 +108,10 @@ cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
                 break;
         }
         if (a->name == NULL) {
-            xb_set_cause(cause, "unknown argument \"%.32s\"", key);
+            char *q = xb_quote(key);
+
+            xb_set_cause(cause, "unknown argument %s", q);
+            free(q);
             return -1;
         }
         t = json_typeof(v);

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "daemon.h"
+#include "quote.h"
 #include "xmalloc.h"
 
 static const struct cmd_arg cmd_no_args[] = { { NULL, 0, 0 } };
@@ -60,7 +61,10 @@ cmd_set_exec(struct xb_daemon *d, json_t *args, char **cause)
     key = json_string_value(json_object_get(args, "key"));
     value = json_string_value(json_object_get(args, "value"));
     if (!cmd_set_key_ok(key)) {
-        xb_set_cause(cause, "unknown setting '%.32s'", key);
+        char *q = xb_quote(key);
+
+        xb_set_cause(cause, "unknown setting %s", q);
+        free(q);
         return NULL;
     }
     if (dmn_set(d, dom, key, value, cause) != 0)

@@ -554,11 +554,15 @@ cfg_load_buffer(const char *buf, size_t len, const char *name, const char *path,
 
     root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
+        /* jansson quotes the file's bytes it stopped at: quoted again. */
+        char *text = xb_quote_near(jerr.text);
+
         if (jerr.line > 0)
             xb_errlist_add(el, "%s:%d:%d: %s", name, jerr.line, jerr.column,
-                           jerr.text);
+                           text);
         else
-            xb_errlist_add(el, "%s: %s", name, jerr.text);
+            xb_errlist_add(el, "%s: %s", name, text);
+        free(text);
         return NULL;
     }
     cfg = cfg_from_json(root, name, path, el);

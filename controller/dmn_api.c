@@ -12,6 +12,7 @@
 #include "daemon_main.h"
 #include "daemon_priv.h"
 #include "metrics.h"
+#include "quote.h"
 #include "registry.h"
 #include "xmalloc.h"
 
@@ -169,7 +170,10 @@ dmn_show(struct xb_daemon *d, const char *name, char **cause)
     json_t *o;
 
     if (dom == NULL) {
-        xb_set_cause(cause, "no such domain: %s", name);
+        char *q = xb_quote(name);
+
+        xb_set_cause(cause, "no such domain: %s", q);
+        free(q);
         return NULL;
     }
     o = dmn_dom_json(d, dom);
@@ -203,7 +207,10 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
     int rc = -1;
 
     if (dom == NULL) {
-        xb_set_cause(cause, "no such domain: %s", name);
+        char *q = xb_quote(name);
+
+        xb_set_cause(cause, "no such domain: %s", q);
+        free(q);
         return -1;
     }
     if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {

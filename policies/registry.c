@@ -240,9 +240,10 @@ xb_policy_create(const char *name, const json_t *params, const char *jpath,
 
     if (pol == NULL) {
         char *known = xb_policy_names(), *np = name_path(jpath);
+        char *q = xb_quote(name != NULL ? name : "(null)");
 
-        xb_errlist_add(el, "%s: unknown policy '%s' (known: %s)", np,
-                       name != NULL ? name : "(null)", known);
+        xb_errlist_add(el, "%s: unknown policy %s (known: %s)", np, q, known);
+        free(q);
         free(np);
         free(known);
         return NULL;
@@ -269,7 +270,7 @@ xb_policy_create(const char *name, const json_t *params, const char *jpath,
             char *path;
             double v;
 
-            xb_asprintf(&path, "%s.%s", base, key);
+            path = xb_path_key(base, key);
             if (p == NULL) {
                 char *valid = param_names(pol);
 

@@ -313,16 +313,38 @@ END_TEST
  */
 
 static const char *const golden_cases[] = {
-    "agent_bounds",     "pressure_cross", /* guest view (tests/guest.cmake) */
-    "bad_duration",     "bad_policy_cross",   "bad_policy_name",
-    "bad_policy_param", "bad_size",           "bad_units",
-    "cross_checks",     "duplicate_key",      "empty",
-    "many_errors",      "min_gt_max",         "negative",
-    "out_of_range",     "policy_params_type", "rule_selector",
-    "sim_errors",       "sim_overcommit",     "socket_bad",
-    "syntax_error",     "top_not_object",     "unknown_key",
-    "unknown_nested",   "valid_full",         "valid_minimal",
+    "agent_bounds",
+    "pressure_cross", /* guest view (tests/guest.cmake) */
+    "bad_duration",
+    "bad_policy_cross",
+    "bad_policy_name",
+    "bad_policy_param",
+    "bad_size",
+    "bad_units",
+    "cross_checks",
+    "duplicate_key",
+    "empty",
+    "many_errors",
+    "min_gt_max",
+    "negative",
+    "out_of_range",
+    "policy_params_type",
+    "rule_selector",
+    "sim_errors",
+    "sim_overcommit",
+    "socket_bad",
+    "syntax_error",
+    "top_not_object",
+    "unknown_key",
+    "unknown_nested",
+    "valid_full",
+    "valid_minimal",
     "wrong_types",
+    /* Terminal control bytes in keys, names, values and the JSON
+     * parser's "near" text come back quoted (common/quote.h). */
+    "terminal_escape",
+    "terminal_param",
+    "terminal_near",
 };
 #define NGOLDEN (sizeof(golden_cases) / sizeof(golden_cases[0]))
 

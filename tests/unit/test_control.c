@@ -476,10 +476,10 @@ START_TEST(test_bad_requests_stay_open)
     json_decref(r);
 
     r = peer_call(&p, 2, "{\"id\":2,\"cmd\":\"frobnicate\"}\n");
-    assert_error(r, "unknown command 'frobnicate'");
+    assert_error(r, "unknown command \"frobnicate\"");
     json_decref(r);
     r = peer_call(&p, 3, "{\"id\":3,\"cmd\":\"help\"}\n");
-    assert_error(r, "unknown command 'help'");
+    assert_error(r, "unknown command \"help\"");
     json_decref(r);
     r = peer_call(&p, 4,
                   "{\"id\":4,\"cmd\":\"show\",\"args\":"

@@ -50,10 +50,10 @@ static const struct {
     const char *policy, *params, *jpath, *errors;
 } create_cases[] = {
     { "balloon", NULL, "policy.params",
-      "policy.name: unknown policy 'balloon' (known: static, selfballoon, "
+      "policy.name: unknown policy \"balloon\" (known: static, selfballoon, "
       "proportional, squeeze, pressure)" },
     { "balloon", NULL, NULL,
-      "name: unknown policy 'balloon' (known: static, selfballoon, "
+      "name: unknown policy \"balloon\" (known: static, selfballoon, "
       "proportional, squeeze, pressure)" },
     { "proportional", "{\"margin\": 0.5}", "policy.params",
       "policy.params.margin: 0.5 is out of range [1, 4]" },

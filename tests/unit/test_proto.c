@@ -59,6 +59,10 @@ static const struct reqcase reqcases[] = {
       "\"args\" must be an object" },
     { "{\"id\":4,\"cmd\":\"status\",\"extra\":1}", -2, 4, NULL,
       "unknown request member" },
+    /* A client's bytes come back quoted (common/quote.h). */
+    { "{\"id\":4,\"cmd\":\"status\",\"\\u001b]0;x\\u0007\":1}", -2, 4, NULL,
+      "unknown request member \"?]0;x?\"" },
+    { "{\"id\":4,\"cmd\":\x1b}", -1, -1, NULL, "near '?'" },
     /* not an object, not JSON, trailing garbage, duplicates */
     { "[1,2,3]", -1, -1, NULL, "not a JSON object" },
     { "\"status\"", -1, -1, NULL, "not a JSON object" },
@@ -579,6 +583,9 @@ struct argcase {
 static const struct argcase argcases[] = {
     { "status", "{}", NULL },
     { "status", "{\"verbose\":true}", "unknown argument \"verbose\"" },
+    { "status", "{\"\\u001b[2J\":true}", "unknown argument \"?[2J\"" },
+    { "set", "{\"domain\":\"web\",\"key\":\"\\u001b[2J\",\"value\":\"1\"}",
+      "unknown setting \"?[2J\"" },
     { "show", "{}", "missing argument \"domain\"" },
     { "show", "{\"domain\":5}", "\"domain\" must be a string" },
     { "show", "{\"domain\":\"nosuch\"}", "no such domain" },
