@@ -502,6 +502,7 @@ static void
 cfg_make_policy(struct cfg_ctx *ctx, struct xb_config *cfg)
 {
     struct xb_errlist pel;
+    char *prefix;
 
     xb_errlist_init(&pel);
     cfg->policy = xb_policy_create(cfg->policy_name,
@@ -511,8 +512,9 @@ cfg_make_policy(struct cfg_ctx *ctx, struct xb_config *cfg)
         xb_policy_destroy(cfg->policy);
         cfg->policy = NULL;
     }
-    for (size_t i = 0; i < pel.n; i++)
-        xb_errlist_add(ctx->el, "%s: %s", ctx->name, pel.msgs[i]);
+    xb_asprintf(&prefix, "%s: ", ctx->name);
+    xb_errlist_append(ctx->el, &pel, prefix);
+    free(prefix);
     if (cfg->policy == NULL && pel.n == 0 && !ctx->policy_bad)
         cfg_error(ctx, "policy", "cannot be created");
     xb_errlist_dispose(&pel);

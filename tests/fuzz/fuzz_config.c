@@ -65,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (el.n == 0) {
         abort(); /* refused without a reason */
     }
-    for (size_t i = 0; i < el.n; i++)
+    for (size_t i = 0; i < el.nmsgs; i++)
         for (const char *p = el.msgs[i]; *p != '\0'; p++)
             if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
                 abort(); /* raw bytes would reach a terminal */

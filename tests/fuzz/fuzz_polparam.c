@@ -88,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (el.n == 0) {
         abort(); /* refused without a reason */
     }
-    for (size_t i = 0; i < el.n; i++)
+    for (size_t i = 0; i < el.nmsgs; i++)
         check_printable(el.msgs[i]);
     xb_errlist_dispose(&el);
     json_decref(params);

@@ -379,6 +379,42 @@ START_TEST(test_golden)
 }
 END_TEST
 
+/* A file with thousands of unknown keys: 20 messages and a count of the
+ * rest, not megabytes (common/errlist.h). */
+static const struct {
+    unsigned keys;
+    const char *tail;
+} many_keys_cases[] = {
+    { 20, "unknown key" },
+    { 21, "... and 1 more error" },
+    { 20000, "... and 19980 more errors" },
+};
+
+START_TEST(test_many_unknown_keys)
+{
+    struct xb_errlist el;
+    struct xb_config *cfg;
+    char *text, *p, *msg;
+
+    text = p = xb_malloc(many_keys_cases[_i].keys * 16 + 16);
+    p += sprintf(p, "{");
+    for (unsigned k = 0; k < many_keys_cases[_i].keys; k++)
+        p += sprintf(p, "%s\"k%u\": 1", k ? ", " : "", k);
+    sprintf(p, "}");
+    xb_errlist_init(&el);
+    cfg = cfg_load_string(text, "many.json", &el);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_eq(el.n, many_keys_cases[_i].keys);
+    msg = xb_errlist_join(&el);
+    ck_assert_uint_lt(strlen(msg), 20 * 1024);
+    ck_assert_msg(strstr(msg, many_keys_cases[_i].tail) != NULL, "%s",
+                  many_keys_cases[_i].tail);
+    free(msg);
+    xb_errlist_dispose(&el);
+    free(text);
+}
+END_TEST
+
 /* Every case on disk is in the table and has its .err. */
 START_TEST(test_golden_complete)
 {
@@ -784,6 +820,8 @@ config_suite(void)
 
     tc = tcase_create("golden");
     tcase_add_loop_test(tc, test_golden, 0, NGOLDEN);
+    tcase_add_loop_test(tc, test_many_unknown_keys, 0,
+                        sizeof(many_keys_cases) / sizeof(many_keys_cases[0]));
     tcase_add_test(tc, test_golden_complete);
     tcase_add_test(tc, test_mutations);
     suite_add_tcase(s, tc);
