@@ -80,6 +80,13 @@ struct cfg_sim {
     struct cfg_simdoms doms;
 };
 
+/*
+ * Does the simulated host hold its Xen overhead, dom0 and `copies` of each
+ * domain?  Exactly full fits.  The one check both `check-config` (copies 1)
+ * and the sim backend at start-up apply.  0, or -1 with *cause.
+ */
+int cfg_sim_fit(const struct cfg_sim *sim, unsigned copies, char **cause);
+
 struct xb_config {
     char *path; /* file it was read from, or NULL */
 
