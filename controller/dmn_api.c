@@ -126,6 +126,7 @@ dmn_metrics(struct xb_daemon *d)
         json_object_set_new(e, "pswpout", dmn_counter(dom, XB_F_PSWPOUT));
         json_object_set_new(e, "records_accepted", kb(dom->accepted));
         json_object_set_new(e, "records_rejected", kb(dom->rejected));
+        json_object_set_new(e, "records_suspicious", kb(dom->suspicious));
         json_object_set_new(e, "records_throttled", kb(dom->throttled));
         json_object_set_new(e, "target_failures", kb(dom->set_fail));
         json_object_set_new(e, "stuck", json_boolean(dom->stuck));
@@ -187,6 +188,11 @@ dmn_show(struct xb_daemon *d, const char *name, char **cause)
     json_object_set_new(o, "last_reject",
                         dom->last_reject[0] ? json_string(dom->last_reject)
                                             : json_null());
+    json_object_set_new(o, "records_suspicious", kb(dom->suspicious));
+    json_object_set_new(o, "last_suspicious",
+                        dom->last_suspicious[0]
+                            ? json_string(dom->last_suspicious)
+                            : json_null());
     json_object_set_new(o, "maxmem_kb", kb(dom->maxmem_kb));
     json_object_set_new(o, "excluded", json_boolean(dom->excluded));
     json_object_set_new(o, "stuck", json_boolean(dom->stuck));

@@ -230,6 +230,10 @@ static const struct met_fam met_dom_fams[] = {
       MC_RAW, "Agent records accepted" },
     { "xenballoon_domain_records_rejected_total", "counter", "records_rejected",
       MC_RAW, "Agent records rejected as malformed or oversized" },
+    { "xenballoon_domain_records_suspicious_total", "counter",
+      "records_suspicious", MC_RAW,
+      "Agent records accepted whose story is impossible over time (seq or "
+      "counters going backwards, MemTotal changing in every record)" },
     { "xenballoon_domain_records_throttled_total", "counter",
       "records_throttled", MC_RAW,
       "Agent record events deferred by the per-domain rate limit" },

@@ -377,6 +377,10 @@ xb_policy_plan(const struct xb_policy_inst *pi,
     pi->pol->plan(pi->params, snap, out);
     for (unsigned i = 0; i < snap->ndoms; i++) {
         out[i].target_kb = xb_pol_clamp(&snap->doms[i], out[i].target_kb);
+        /* A need estimate from a lying record stays within what any
+         * guest could need, for show, the metrics and the status line. */
+        if (out[i].need_kb > (uint64_t)POL_KIB_MAX)
+            out[i].need_kb = (uint64_t)POL_KIB_MAX;
         out[i].reason[XB_POL_REASON_MAX - 1] = '\0';
     }
 }
