@@ -607,6 +607,15 @@ static const struct argcase argcases[] = {
     { "reserve", "{\"size_kb\":1024,\"for_s\":-1}", "must be positive" },
     { "reserve", "{\"size_kb\":99999999999}", "cannot free" },
     { "reserve", "{\"size_kb\":1024,\"for_s\":10}", NULL },
+    /* The protocol bounds a hold like the CLI: "forever" in seconds would
+     * overflow in milliseconds and expire at once. */
+    { "reserve", "{\"size_kb\":1024,\"for_s\":315360000}", NULL },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":315360001}",
+      "315360001s is out of range [0, 87600h]" },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":18446744073709551}",
+      "is out of range" },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":9223372036854775807}",
+      "is out of range" },
     { "release", "{\"id\":-1}", "bad hold id" },
     { "release", "{\"id\":4294967296}", "bad hold id" },
     { "release", "{\"id\":99}", "no hold 99" },
