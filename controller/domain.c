@@ -168,7 +168,7 @@ static const enum xb_field dom_counters[] = {
 
 const char *
 dom_suspect(const struct xb_record *last, const struct xb_record *rec,
-            unsigned *streak)
+            int moved, unsigned *streak)
 {
     uint64_t seq = rec->v[XB_F_SEQ], lseq = last->v[XB_F_SEQ];
 
@@ -186,9 +186,10 @@ dom_suspect(const struct xb_record *last, const struct xb_record *rec,
             rec->v[f] < last->v[f])
             return "a counter went backwards";
     }
-    /* A balloon moving changes MemTotal in a few records in a row (Linux
-     * gives up on a target after about 15 s); 32 in a row is no balloon. */
-    if (rec->v[XB_F_TOTAL] == last->v[XB_F_TOTAL]) {
+    /* MemTotal moves with the balloon, and the balloon moves the domain's
+     * allocation: MemTotal changing record after record while the
+     * hypervisor sees the domain stand still is no balloon. */
+    if (rec->v[XB_F_TOTAL] == last->v[XB_F_TOTAL] || moved) {
         *streak = 0;
         return NULL;
     }
@@ -226,7 +227,9 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
          * a rescan) says nothing about the agent being alive. */
         if (rec.v[XB_F_SEQ] == last->v[XB_F_SEQ])
             return 1;
-        if ((why = dom_suspect(last, &rec, &d->total_streak)) != NULL) {
+        why = dom_suspect(last, &rec, d->actual_kb != d->rec_actual_kb,
+                          &d->total_streak);
+        if (why != NULL) {
             d->suspicious++;
             snprintf(d->last_suspicious, sizeof(d->last_suspicious), "%s", why);
             if (xb_ratelimit_ok(&d->log_rl, now, &dropped))
@@ -245,6 +248,7 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     memcpy(d->raw, untrusted, len);
     d->raw[len] = '\0';
     d->last_record_ms = now;
+    d->rec_actual_kb = d->actual_kb;
     d->accepted++;
     d->heard++;
     return 1;

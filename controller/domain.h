@@ -61,8 +61,9 @@ struct dom {
      * counted and shown like rejections, not acted on. */
     uint64_t suspicious;
     char last_suspicious[64];
-    unsigned total_streak; /* records in a row with a new MemTotal */
-    double tokens;         /* record rate limiter */
+    unsigned total_streak;  /* records in a row with a new MemTotal */
+    uint64_t rec_actual_kb; /* actual_kb when the last record came */
+    double tokens;          /* record rate limiter */
     uint64_t tokens_ms;
     int read_pending; /* a record event arrived while throttled */
     struct xb_ratelimit log_rl;
@@ -112,13 +113,15 @@ int dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now);
  * tell?  Its seq going backwards other than to a new agent run's first
  * few (a restarted agent starts at 1), a counter going backwards while seq
  * goes forwards, or MemTotal changing in each of DOM_SUSPECT_TOTAL_STREAK
- * records in a row (*streak carries the count).  Returns the reason, or
- * NULL.  Pure.
+ * records in a row while the domain's allocation (the hypervisor's view,
+ * `moved`: it changed since `last`) stood still (*streak carries the
+ * count).  Returns the reason, or NULL.  Pure.
  */
 #define DOM_SUSPECT_RESTART_SEQ 16
 #define DOM_SUSPECT_TOTAL_STREAK 32
 const char *dom_suspect(const struct xb_record *last,
-                        const struct xb_record *rec, unsigned *streak);
+                        const struct xb_record *rec, int moved,
+                        unsigned *streak);
 
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
