@@ -95,6 +95,7 @@ struct ag_state {
     struct ag_sb_params sb;
     int sb_have_last;
     uint64_t sb_last_kb, sb_writes;
+    uint64_t sb_bad_maxmem_kb; /* the implausible static-max last logged */
     int prom_dirty;
 };
 
@@ -464,6 +465,13 @@ selfballoon_step(const struct ag_opts *o, struct ag_state *st,
     in.maxmem_kb = st->view != NULL ? ag_view_maxmem_kb(st->view) : 0;
     if (ag_sb_compute(&st->sb, &in, &out) < 0)
         return;
+    /* One line per implausible value, not one per sample. */
+    if (out.maxmem_ignored && in.maxmem_kb != st->sb_bad_maxmem_kb)
+        log_warnx("selfballoon: ignoring memory/static-max %llu KiB, below "
+                  "MemTotal %llu KiB",
+                  (unsigned long long)in.maxmem_kb,
+                  (unsigned long long)in.total_kb);
+    st->sb_bad_maxmem_kb = out.maxmem_ignored ? in.maxmem_kb : 0;
     if (st->sb_have_last) {
         d = out.target_kb > st->sb_last_kb ? out.target_kb - st->sb_last_kb
                                            : st->sb_last_kb - out.target_kb;

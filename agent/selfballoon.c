@@ -54,27 +54,41 @@ ag_sb_input(const struct xb_record *r, struct ag_sb_in *in)
 }
 
 int
+ag_sb_plausible_maxmem(uint64_t maxmem_kb, uint64_t total_kb)
+{
+    /* A guest's MemTotal never exceeds its static-max: a smaller one
+     * (1 KiB, 64 MiB under a 512 MiB guest) is a lie or a misreading. */
+    return maxmem_kb != 0 && maxmem_kb >= total_kb;
+}
+
+int
 ag_sb_compute(const struct ag_sb_params *p, const struct ag_sb_in *in,
               struct ag_sb_out *out)
 {
-    uint64_t cur = in->total_kb, goal, floor, used, tgt, frame;
+    uint64_t cur = in->total_kb, goal, floor, used, tgt, frame, maxmem = 0;
     unsigned down = p->down ? p->down : 1, up = p->up ? p->up : 1;
 
     memset(out, 0, sizeof(*out));
     if (cur == 0)
         return -1;
+    if (ag_sb_plausible_maxmem(in->maxmem_kb, cur))
+        maxmem = in->maxmem_kb;
+    else if (in->maxmem_kb != 0)
+        out->maxmem_ignored = 1;
     used = in->avail_kb < cur ? cur - in->avail_kb : 0;
     goal = in->committed_kb + p->reserve_kb + cur * p->reserve_pct / 100;
     /* Without static-max the heuristic sizes from what the guest has. */
-    floor = ag_sb_minimum_target_kb(in->maxmem_kb    ? in->maxmem_kb
+    floor = ag_sb_minimum_target_kb(maxmem           ? maxmem
                                     : in->current_kb ? in->current_kb
                                                      : cur);
     if (floor < p->floor_base_kb + used)
         floor = p->floor_base_kb + used;
+    /* The ceiling first, then the floor: the floor keeps the kernel
+     * alive, so it wins over static-max. */
+    if (maxmem != 0 && goal > maxmem)
+        goal = maxmem;
     if (goal < floor)
         goal = floor;
-    if (in->maxmem_kb != 0 && goal > in->maxmem_kb)
-        goal = in->maxmem_kb;
     if (cur > goal)
         tgt = cur - (cur - goal) / down;
     else
@@ -85,7 +99,7 @@ ag_sb_compute(const struct ag_sb_params *p, const struct ag_sb_in *in,
     out->floor_kb = floor;
     out->tgt_kb = tgt;
     out->target_kb = tgt + frame;
-    if (in->maxmem_kb != 0 && out->target_kb > in->maxmem_kb)
-        out->target_kb = in->maxmem_kb;
+    if (maxmem != 0 && out->target_kb > maxmem)
+        out->target_kb = maxmem > floor + frame ? maxmem : floor + frame;
     return 0;
 }

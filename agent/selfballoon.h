@@ -9,7 +9,7 @@
  *   goal  = Committed_AS + reserve_kb + reserve_pct% of MemTotal
  *   floor = max(minimum_target(maxmem),          xenballoond's heuristic
  *               floor_base_kb + (MemTotal - MemAvailable))
- *   goal  = max(goal, floor), and at most maxmem
+ *   goal  = max(min(goal, maxmem), floor)        the floor wins
  *   cur > goal: tgt = cur - (cur - goal) / down     (shrink by 1/down)
  *   cur < goal: tgt = cur + (goal - cur) / up       (up = 1: at once)
  *   target_kb = tgt + (balloon current_kb - MemTotal)
@@ -60,6 +60,7 @@ struct ag_sb_out {
     uint64_t floor_kb;  /* MemTotal frame */
     uint64_t tgt_kb;    /* next step, MemTotal frame */
     uint64_t target_kb; /* the same in the balloon's frame: write this */
+    int maxmem_ignored; /* in->maxmem_kb was implausible and not used */
 };
 
 void ag_sb_defaults(struct ag_sb_params *p);
@@ -73,7 +74,18 @@ uint64_t ag_sb_minimum_target_kb(uint64_t maxmem_kb);
  */
 int ag_sb_input(const struct xb_record *r, struct ag_sb_in *in);
 
-/* Returns 0 and fills *out, or -1 if the input is unusable (MemTotal 0). */
+/*
+ * Is `maxmem_kb` (memory/static-max, which dom0 writes but the agent
+ * reads as untrusted) a possible static-max for a guest whose MemTotal is
+ * `total_kb`?  A guest never holds more than its static-max.
+ */
+int ag_sb_plausible_maxmem(uint64_t maxmem_kb, uint64_t total_kb);
+
+/*
+ * Returns 0 and fills *out, or -1 if the input is unusable (MemTotal 0).
+ * An implausible maxmem is ignored (out->maxmem_ignored), and the target
+ * never goes below the floor, whatever static-max says.
+ */
 int ag_sb_compute(const struct ag_sb_params *p, const struct ag_sb_in *in,
                   struct ag_sb_out *out);
 

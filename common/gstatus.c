@@ -58,6 +58,78 @@ xb_glevel_from_name(const char *name, enum xb_glevel *out)
     return -1;
 }
 
+enum {
+    GS_HB,
+    GS_HBP,
+    GS_TARGET,
+    GS_ACTUAL,
+    GS_MIN,
+    GS_MAX,
+    GS_NEED,
+    GS_STATE,
+    GS_LEVEL,
+    GS_FREE,
+    GS_TOTAL,
+    GS_OCMAX,
+    GS_OCTGT,
+    GS_REASON,
+    GS_NKEYS
+};
+
+static const char *const gs_keys[GS_NKEYS] = {
+    "hb",    "hbp",   "target", "actual", "min",   "max",   "need",
+    "state", "level", "free",   "total",  "ocmax", "octgt", "reason",
+};
+
+/*
+ * The bounds of a numeric key, inclusive: the parser refuses a value
+ * outside them and the formatter clamps to them, so that whatever dom0
+ * writes, the agent accepts.
+ */
+static uint64_t
+gs_min(int k)
+{
+    return k == GS_HBP ? 1 : 0;
+}
+
+static uint64_t
+gs_max(int k)
+{
+    switch (k) {
+    case GS_HB:
+        return GS_SEQ_MAX;
+    case GS_HBP:
+        return GS_PERIOD_MAX;
+    case GS_OCMAX:
+    case GS_OCTGT:
+        return GS_RATIO_MAX;
+    default:
+        return GS_KIB_MAX;
+    }
+}
+
+static unsigned long long
+gs_clamp(int k, uint64_t v)
+{
+    if (v < gs_min(k))
+        return gs_min(k);
+    return v > gs_max(k) ? gs_max(k) : v;
+}
+
+/* A state word as the parser takes it: 1-15 of a-z and '-'. */
+static int
+gs_word_ok(const char *s, size_t cap)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n >= cap)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
 int
 xb_gstatus_format(const struct xb_gstatus *s, char *buf, size_t len)
 {
@@ -70,17 +142,24 @@ xb_gstatus_format(const struct xb_gstatus *s, char *buf, size_t len)
         reason[i] =
             s->reason[i] >= 0x20 && s->reason[i] < 0x7f ? s->reason[i] : '?';
     reason[i] = '\0';
+    /* Every figure within the bounds xb_gstatus_parse() enforces: a
+     * lying guest record must not make dom0 publish a line the agent
+     * rejects. */
     n = snprintf(
         buf, cap,
-        "v=%d hb=%llu hbp=%u target=%llu actual=%llu min=%llu "
+        "v=%d hb=%llu hbp=%llu target=%llu actual=%llu min=%llu "
         "max=%llu need=%llu state=%s level=%s free=%llu total=%llu "
-        "ocmax=%u octgt=%u reason=%s",
-        XB_GSTATUS_VERSION, (unsigned long long)s->hb, s->hb_period_s,
-        (unsigned long long)s->target_kb, (unsigned long long)s->actual_kb,
-        (unsigned long long)s->min_kb, (unsigned long long)s->max_kb,
-        (unsigned long long)s->need_kb, s->state, xb_glevel_name(s->level),
-        (unsigned long long)s->free_kb, (unsigned long long)s->total_kb,
-        s->ocmax_pct, s->octgt_pct, reason);
+        "ocmax=%llu octgt=%llu reason=%s",
+        XB_GSTATUS_VERSION, gs_clamp(GS_HB, s->hb),
+        gs_clamp(GS_HBP, s->hb_period_s), gs_clamp(GS_TARGET, s->target_kb),
+        gs_clamp(GS_ACTUAL, s->actual_kb), gs_clamp(GS_MIN, s->min_kb),
+        gs_clamp(GS_MAX, s->max_kb), gs_clamp(GS_NEED, s->need_kb),
+        gs_word_ok(s->state, sizeof(s->state)) ? s->state : "unknown",
+        xb_glevel_name(s->level <= XB_GLEVEL_CRITICAL ? s->level
+                                                      : XB_GLEVEL_CRITICAL),
+        gs_clamp(GS_FREE, s->free_kb), gs_clamp(GS_TOTAL, s->total_kb),
+        gs_clamp(GS_OCMAX, s->ocmax_pct), gs_clamp(GS_OCTGT, s->octgt_pct),
+        reason);
     if (n < 0 || (size_t)n >= cap)
         return -1;
     return n;
@@ -132,29 +211,6 @@ gs_line(const char *untrusted, size_t len, char *line, char **cause)
     return 0;
 }
 
-enum {
-    GS_HB,
-    GS_HBP,
-    GS_TARGET,
-    GS_ACTUAL,
-    GS_MIN,
-    GS_MAX,
-    GS_NEED,
-    GS_STATE,
-    GS_LEVEL,
-    GS_FREE,
-    GS_TOTAL,
-    GS_OCMAX,
-    GS_OCTGT,
-    GS_REASON,
-    GS_NKEYS
-};
-
-static const char *const gs_keys[GS_NKEYS] = {
-    "hb",    "hbp",   "target", "actual", "min",   "max",   "need",
-    "state", "level", "free",   "total",  "ocmax", "octgt", "reason",
-};
-
 static int
 gs_word(const char *v, size_t vlen, char *out, size_t cap)
 {
@@ -174,7 +230,6 @@ gs_field(struct xb_gstatus *o, int k, const char *v, size_t vlen, char **cause)
 {
     char word[16];
     uint64_t x = 0;
-    uint64_t max = GS_KIB_MAX;
 
     switch (k) {
     case GS_STATE:
@@ -186,28 +241,16 @@ gs_field(struct xb_gstatus *o, int k, const char *v, size_t vlen, char **cause)
             xb_glevel_from_name(word, &o->level) < 0)
             goto bad;
         return 0;
-    case GS_HB:
-        max = GS_SEQ_MAX;
-        break;
-    case GS_HBP:
-        max = GS_PERIOD_MAX;
-        break;
-    case GS_OCMAX:
-    case GS_OCTGT:
-        max = GS_RATIO_MAX;
-        break;
     default:
         break;
     }
-    if (gs_number(v, vlen, max, &x) < 0)
+    if (gs_number(v, vlen, gs_max(k), &x) < 0 || x < gs_min(k))
         goto bad;
     switch (k) {
     case GS_HB:
         o->hb = x;
         break;
     case GS_HBP:
-        if (x == 0)
-            goto bad;
         o->hb_period_s = (unsigned)x;
         break;
     case GS_TARGET:
@@ -332,8 +375,14 @@ xb_gtune_format(const struct xb_gtune *t, char *buf, size_t len)
     for (int i = 0; i < XB_GT_COUNT; i++) {
         if (!(t->present & (1u << i)))
             continue;
-        n = snprintf(buf + off, cap - off, " %s=%llu", xb_gtune_keys[i].key,
-                     (unsigned long long)t->v[i]);
+        const struct xb_gtune_key *k = &xb_gtune_keys[i];
+        /* Within the agent's bounds, so it never has to clamp. */
+        uint64_t v = t->v[i] < k->min   ? k->min
+                     : t->v[i] > k->max ? k->max
+                                        : t->v[i];
+
+        n = snprintf(buf + off, cap - off, " %s=%llu", k->key,
+                     (unsigned long long)v);
         if (n < 0 || (size_t)n >= cap - off)
             return -1;
         off += (size_t)n;

@@ -75,7 +75,9 @@ int xb_glevel_from_name(const char *name, enum xb_glevel *out);
 
 /*
  * Writes the status line (NUL-terminated) into buf; non-printable bytes
- * of the reason become '?'.  Returns its length, or -1 if it does not
+ * of the reason become '?', and every figure is clamped to the bounds
+ * xb_gstatus_parse() enforces (a state it would refuse becomes
+ * "unknown"), so whatever dom0 writes, the agent accepts.  Returns its length, or -1 if it does not
  * fit in min(len, XB_GSTATUS_MAX + 1).
  */
 int xb_gstatus_format(const struct xb_gstatus *s, char *buf, size_t len);
@@ -117,7 +119,8 @@ struct xb_gtune {
 /* Every field at its default, none present. */
 void xb_gtune_defaults(struct xb_gtune *t);
 
-/* Formats the fields marked present.  Returns the length, or -1. */
+/* Formats the fields marked present, each clamped to its xb_gtune_keys[]
+ * bounds.  Returns the length, or -1. */
 int xb_gtune_format(const struct xb_gtune *t, char *buf, size_t len);
 
 /*

@@ -73,12 +73,7 @@ cfg_list_names(const struct cfg_word *w, const struct cfg_key *k)
 char *
 cfg_path_key(const char *path, const char *key)
 {
-    char *p;
-
-    if (*path == '\0')
-        return xb_strdup(key);
-    xb_asprintf(&p, "%s.%s", path, key);
-    return p;
+    return xb_path_key(path, key);
 }
 
 int
@@ -95,32 +90,28 @@ static void
 cfg_parse_quantity_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
                        const char *path, void *base)
 {
-    void (*fmt)(uint64_t, char *, size_t);
-    char *cause = NULL, val[CFG_VALUE_BUF], lo[CFG_VALUE_BUF],
-         hi[CFG_VALUE_BUF];
+    enum xb_qty q = k->type == CT_SIZE ? XB_QTY_SIZE : XB_QTY_DURATION;
+    char *cause = NULL;
     uint64_t u;
     int rc;
 
-    if (k->type == CT_SIZE) {
-        rc = cfg_parse_size(v, &u, &cause);
-        fmt = cfg_fmt_size;
-    } else {
-        rc = cfg_parse_duration(v, &u, &cause);
-        fmt = cfg_fmt_duration;
-    }
-    if (rc != 0) {
+    rc = k->type == CT_SIZE ? cfg_parse_size(v, &u, &cause)
+                            : cfg_parse_duration(v, &u, &cause);
+    if (rc != 0 || xb_qty_check(q, u, k->min, k->max, &cause) != 0) {
         cfg_error(ctx, path, "%s", cause);
         free(cause);
         return;
     }
-    if (u < k->min || u > k->max) {
-        fmt(u, val, sizeof(val));
-        fmt(k->min, lo, sizeof(lo));
-        fmt(k->max, hi, sizeof(hi));
-        cfg_error(ctx, path, "%s is out of range [%s, %s]", val, lo, hi);
-        return;
-    }
     *FIELD(base, k, uint64_t) = u;
+}
+
+int
+cfg_key_parse_text(const struct cfg_key *k, const char *text, uint64_t bare,
+                   uint64_t *out, char **cause)
+{
+    enum xb_qty q = k->type == CT_SIZE ? XB_QTY_SIZE : XB_QTY_DURATION;
+
+    return xb_qty_parse_range(q, text, bare, k->min, k->max, out, cause);
 }
 
 static void
@@ -171,7 +162,7 @@ cfg_parse_string_key(struct cfg_ctx *ctx, const struct cfg_key *k, json_t *v,
     }
     s = json_string_value(v);
     if (k->words != NULL && (w = cfg_word_find(k->words, s)) == NULL) {
-        q = cfg_quote(s);
+        q = xb_quote(s);
         names = cfg_list_names(k->words, NULL);
         cfg_error(ctx, path, "%s is not one of: %s", q, names);
         free(names);

@@ -174,6 +174,15 @@ char *cfg_path_key(const char *path, const char *key);
 /* 0 if v is an object, else -1 with an error at path. */
 int cfg_want_object(struct cfg_ctx *ctx, json_t *v, const char *path);
 
+/*
+ * A size or duration key's value given as text (a control request, the
+ * command line): the shared parser (common/number.h), `bare` for a number
+ * without a unit, then the key's own range, with the config's words.
+ * 0 and *out, or -1 with *cause.
+ */
+int cfg_key_parse_text(const struct cfg_key *k, const char *text, uint64_t bare,
+                       uint64_t *out, char **cause);
+
 /* Every key's default into the struct at base. */
 void cfg_schema_defaults(const struct cfg_schema *sc, void *base);
 /* Reads obj (an object) into base, reporting every bad or unknown key,

@@ -179,28 +179,40 @@ static const struct cfg_key cfg_sim_keys[] = {
 };
 const struct cfg_schema cfg_sim_schema = { cfg_sim_keys, cfg_sim_post };
 
-static void
-cfg_sim_post(struct cfg_ctx *ctx, const char *path, void *base, json_t *obj,
-             int clean)
+int
+cfg_sim_fit(const struct cfg_sim *sim, unsigned copies, char **cause)
 {
-    struct cfg_sim *sim = base;
-    struct cfg_simdom *d;
+    const struct cfg_simdom *d;
     uint64_t used = sim->xen_kb + sim->dom0_kb, guests = 0;
     char a[CFG_VALUE_BUF], b[CFG_VALUE_BUF], c[CFG_VALUE_BUF], h[CFG_VALUE_BUF];
 
-    (void)obj;
-    if (!clean)
-        return;
+    /* Each figure is at most 1 TiB and copies a few hundred: no wrap. */
     TAILQ_FOREACH(d, &sim->doms, entry)
-        guests += d->memory_kb;
+        guests += d->memory_kb * copies;
+    /* Exactly full is a host with no free memory, not an overcommitted
+     * one: it starts. */
     if (used + guests <= sim->host_kb)
-        return;
+        return 0;
     cfg_fmt_size(sim->xen_kb, a, sizeof(a));
     cfg_fmt_size(sim->dom0_kb, b, sizeof(b));
     cfg_fmt_size(guests, c, sizeof(c));
     cfg_fmt_size(sim->host_kb, h, sizeof(h));
-    cfg_error(ctx, path,
-              "xen_overhead (%s) + dom0 (%s) + the domains' memory (%s) "
-              "exceed host (%s)",
-              a, b, c, h);
+    xb_set_cause(cause,
+                 "xen_overhead (%s) + dom0 (%s) + the domains' memory (%s) "
+                 "exceed host (%s)",
+                 a, b, c, h);
+    return -1;
+}
+
+static void
+cfg_sim_post(struct cfg_ctx *ctx, const char *path, void *base, json_t *obj,
+             int clean)
+{
+    char *cause = NULL;
+
+    (void)obj;
+    if (!clean || cfg_sim_fit(base, 1, &cause) == 0)
+        return;
+    cfg_error(ctx, path, "%s", cause);
+    free(cause);
 }

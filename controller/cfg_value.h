@@ -14,6 +14,9 @@
 
 #include <jansson.h>
 
+#include "number.h"
+#include "quote.h"
+
 /* Size units, in KiB (the unit of every size inside the daemon). */
 #define KIB UINT64_C(1)
 #define MIB (KIB * 1024)
@@ -27,14 +30,10 @@
 
 /* A buffer for a formatted size or duration, with the NUL: 20 digits and
  * the longest unit fit with room to spare. */
-#define CFG_VALUE_BUF 32
+#define CFG_VALUE_BUF XB_QTY_BUF
 
 /* "an object", "an integer", "a real number", ... for messages. */
 const char *cfg_type_name(json_type t);
-
-/* A user string for a message: quoted, shortened, unprintables as '?'
- * (caller frees). */
-char *cfg_quote(const char *s);
 
 /* The shortest exact spelling of a size in KiB ("128M", "1536M", "100K",
  * "0") or of a duration in ms ("2s", "250ms"), into buf. */

@@ -5,14 +5,13 @@
  * daemon side and parsing sizes, durations and KEY=VALUE on the CLI side.
  * The commands live in cmd_query.c (read-only) and cmd_change.c.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cfg_value.h"
 #include "cmd.h"
+#include "number.h"
+#include "quote.h"
 #include "xmalloc.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -141,7 +140,10 @@ cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
                 break;
         }
         if (a->name == NULL) {
-            xb_set_cause(cause, "unknown argument \"%.32s\"", key);
+            char *q = xb_quote(key);
+
+            xb_set_cause(cause, "unknown argument %s", q);
+            free(q);
             return -1;
         }
         t = json_typeof(v);
@@ -165,85 +167,42 @@ cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)
 int
 cmd_parse_size(const char *s, uint64_t *kb, char **cause)
 {
-    static const struct {
-        const char *suffix;
-        double mult; /* KiB per unit */
-    } units[] = {
-        { "", 1 },
-        { "k", 1 },
-        { "kib", 1 },
-        { "m", 1024.0 },
-        { "mib", 1024.0 },
-        { "g", 1048576.0 },
-        { "gib", 1048576.0 },
-        { "t", 1073741824.0 },
-        { "tib", 1073741824.0 },
-    };
-    const char *p = s;
-    char *end;
-    double v;
-    size_t i;
+    /* The shared parser (common/number.h); a bare number is KiB. */
+    return xb_qty_parse_range(XB_QTY_SIZE, s, 1, 0, XB_SIZE_LIMIT, kb, cause);
+}
 
-    /* Digits with at most one '.', then a unit; no sign, no exponent. */
-    while ((*p >= '0' && *p <= '9') || *p == '.')
-        p++;
-    if (p == s || strchr(p, '.') != NULL)
-        goto bad;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno != 0 || end != p || !isfinite(v))
-        goto bad;
-    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcasecmp(p, units[i].suffix) == 0)
-            break;
-    }
-    if (i == sizeof(units) / sizeof(units[0]))
-        goto bad;
-    if (*p == '\0' && strchr(s, '.') != NULL)
-        goto bad; /* fractional KiB */
-    v = v * units[i].mult + 0.5;
-    /* 2^53 KiB is 8 EiB: far beyond any host, and exact in a double. */
-    if (v > 9007199254740992.0)
-        goto bad;
-    *kb = (uint64_t)v;
-    return 0;
-bad:
-    xb_set_cause(cause, "bad size '%s' (KiB, or a number with K, M, G or T)",
-                 s);
+int
+cmd_check_hold(uint64_t secs, char **cause)
+{
+    char hi[XB_QTY_BUF];
+
+    if (secs <= CMD_HOLD_MAX_S)
+        return 0;
+    xb_qty_format(XB_QTY_DURATION, CMD_HOLD_MAX_S * 1000, hi, sizeof(hi));
+    xb_set_cause(cause, "%llus is out of range [0, %s]",
+                 (unsigned long long)secs, hi);
     return -1;
 }
 
 int
 cmd_parse_seconds(const char *s, uint64_t *secs, char **cause)
 {
-    unsigned long long v;
-    uint64_t mult = 1;
-    char *end;
+    uint64_t ms;
 
-    if (*s < '0' || *s > '9')
-        goto bad;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno != 0)
-        goto bad;
-    if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
-        mult = 1;
-    else if (strcmp(end, "m") == 0)
-        mult = 60;
-    else if (strcmp(end, "h") == 0)
-        mult = 3600;
-    else if (strcmp(end, "d") == 0)
-        mult = 86400;
-    else
-        goto bad;
-    /* Ten years is long enough for any hold. */
-    if (v > 315360000ULL / mult)
-        goto bad;
-    *secs = v * mult;
+    /* The shared parser; a bare number is seconds. */
+    if (xb_qty_parse(XB_QTY_DURATION, s, 1000, &ms, cause) < 0)
+        return -1;
+    if (ms % 1000 != 0) {
+        char *q = xb_quote(s);
+
+        xb_set_cause(cause, "%s is not a whole number of seconds", q);
+        free(q);
+        return -1;
+    }
+    if (cmd_check_hold(ms / 1000, cause) < 0)
+        return -1;
+    *secs = ms / 1000;
     return 0;
-bad:
-    xb_set_cause(cause, "bad duration '%s' (seconds, or with s, m, h or d)", s);
-    return -1;
 }
 
 int

@@ -92,12 +92,21 @@ struct cmd_arg {
 int cmd_check_args(const json_t *args, const struct cmd_arg *spec,
                    char **cause);
 
-/* "256M", "1.5G", "2048" (KiB), "64MiB" -> KiB.  0 or -1 with *cause. */
+/* Ten years: the longest hold, seconds; its milliseconds (3.2e11) are far
+ * from overflowing anything. */
+#define CMD_HOLD_MAX_S (UINT64_C(3650) * 24 * 3600)
+
+/* "256M", "1.5G", "2048" (KiB), "64MiB" -> KiB, through the shared parser
+ * (common/number.h).  0 or -1 with *cause. */
 int cmd_parse_size(const char *s, uint64_t *kb, char **cause);
 /* A CMD_WAIT request's wait in ms (0: answer at once). */
 uint64_t cmd_reserve_wait_ms(const json_t *args);
-/* "90", "90s", "5m", "2h" -> seconds.  0 or -1 with *cause. */
+/* "90", "90s", "5m", "2h", "1d" -> whole seconds, at most CMD_HOLD_MAX_S.
+ * 0 or -1 with *cause. */
 int cmd_parse_seconds(const char *s, uint64_t *secs, char **cause);
+/* A hold's duration from a client, seconds: 0 if at most CMD_HOLD_MAX_S,
+ * else -1 with *cause. */
+int cmd_check_hold(uint64_t secs, char **cause);
 /* KEY=VALUE -> member of obj: VALUE as JSON if it is JSON, else as a
  * string.  0 or -1 with *cause. */
 int cmd_parse_param(json_t *obj, const char *kv, char **cause);

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "daemon.h"
+#include "quote.h"
 #include "xmalloc.h"
 
 static const struct cmd_arg cmd_no_args[] = { { NULL, 0, 0 } };
@@ -60,7 +61,10 @@ cmd_set_exec(struct xb_daemon *d, json_t *args, char **cause)
     key = json_string_value(json_object_get(args, "key"));
     value = json_string_value(json_object_get(args, "value"));
     if (!cmd_set_key_ok(key)) {
-        xb_set_cause(cause, "unknown setting '%.32s'", key);
+        char *q = xb_quote(key);
+
+        xb_set_cause(cause, "unknown setting %s", q);
+        free(q);
         return NULL;
     }
     if (dmn_set(d, dom, key, value, cause) != 0)
@@ -282,6 +286,8 @@ cmd_reserve_exec(struct xb_daemon *d, json_t *args, char **cause)
         xb_set_cause(cause, "size_kb must be positive and for_s not negative");
         return NULL;
     }
+    if (cmd_check_hold((uint64_t)secs, cause) < 0)
+        return NULL;
     if (wait < 0 || wait > (json_int_t)RESERVE_WAIT_MAX_S * 1000) {
         xb_set_cause(cause, "wait_ms must be between 0 and %d",
                      RESERVE_WAIT_MAX_S * 1000);

@@ -26,6 +26,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
+#include "number.h"
 #include "xmalloc.h"
 
 /* Refresh period by default, ms: xentop's 3 s felt slow next to a 1 s
@@ -573,8 +574,8 @@ top_usage(void)
 static int
 top_parse(struct top *t, int argc, char **argv)
 {
-    char *end;
-    double secs;
+    char *end, *cause = NULL;
+    uint64_t ms;
     long n;
     int ch, i;
 
@@ -585,14 +586,15 @@ top_parse(struct top *t, int argc, char **argv)
             t->batch = 1;
             break;
         case 'd':
-            secs = strtod(optarg, &end);
-            if (*end != '\0' || end == optarg || !(secs * 1000 >= 100) ||
-                secs * 1000 > TOP_DELAY_MAX_MS) {
-                fprintf(stderr, "xenballoon-ctl top: -d takes seconds, "
-                                "from 0.1 to 3600\n");
+            /* The shared parser (common/number.h); bare is seconds. */
+            if (xb_qty_parse_range(XB_QTY_DURATION, optarg, 1000,
+                                   TOP_DELAY_MIN_MS, TOP_DELAY_MAX_MS, &ms,
+                                   &cause) < 0) {
+                fprintf(stderr, "xenballoon-ctl top: -d: %s\n", cause);
+                free(cause);
                 return CLI_EXIT_USAGE;
             }
-            t->delay_ms = (unsigned)(secs * 1000 + 0.5);
+            t->delay_ms = (unsigned)ms;
             break;
         case 'n':
             n = strtol(optarg, &end, 10);

@@ -53,7 +53,7 @@ cfg_check_nonempty(const char *s, char **cause)
 static int
 cfg_check_socket(const char *s, char **cause)
 {
-    char *q = cfg_quote(s);
+    char *q = xb_quote(s);
     int rc = -1;
 
     if (*s != '/')
@@ -516,6 +516,7 @@ static void
 cfg_make_policy(struct cfg_ctx *ctx, struct xb_config *cfg)
 {
     struct xb_errlist pel;
+    char *prefix;
 
     xb_errlist_init(&pel);
     cfg->policy = xb_policy_create(cfg->policy_name,
@@ -525,8 +526,9 @@ cfg_make_policy(struct cfg_ctx *ctx, struct xb_config *cfg)
         xb_policy_destroy(cfg->policy);
         cfg->policy = NULL;
     }
-    for (size_t i = 0; i < pel.n; i++)
-        xb_errlist_add(ctx->el, "%s: %s", ctx->name, pel.msgs[i]);
+    xb_asprintf(&prefix, "%s: ", ctx->name);
+    xb_errlist_append(ctx->el, &pel, prefix);
+    free(prefix);
     if (cfg->policy == NULL && pel.n == 0 && !ctx->policy_bad)
         cfg_error(ctx, "policy", "cannot be created");
     xb_errlist_dispose(&pel);
@@ -568,11 +570,15 @@ cfg_load_buffer(const char *buf, size_t len, const char *name, const char *path,
 
     root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
+        /* jansson quotes the file's bytes it stopped at: quoted again. */
+        char *text = xb_quote_near(jerr.text);
+
         if (jerr.line > 0)
             xb_errlist_add(el, "%s:%d:%d: %s", name, jerr.line, jerr.column,
-                           jerr.text);
+                           text);
         else
-            xb_errlist_add(el, "%s: %s", name, jerr.text);
+            xb_errlist_add(el, "%s: %s", name, text);
+        free(text);
         return NULL;
     }
     cfg = cfg_from_json(root, name, path, el);
@@ -682,6 +688,16 @@ cfg_resolve(const struct xb_config *cfg, const char *name, int domid,
      * fixed dom0_mem with autoballooning off, and the daemon runs there. */
     if (domid == 0)
         out->exclude = 1;
+}
+
+int
+cfg_rule_size(const char *key, const char *text, uint64_t *kb, char **cause)
+{
+    for (const struct cfg_key *k = cfg_rule_keys; k->name != NULL; k++)
+        if (k->type == CT_SIZE && strcmp(k->name, key) == 0)
+            return cfg_key_parse_text(k, text, 1, kb, cause);
+    xb_set_cause(cause, "no size setting %s", key);
+    return -1;
 }
 
 void

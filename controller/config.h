@@ -80,6 +80,13 @@ struct cfg_sim {
     struct cfg_simdoms doms;
 };
 
+/*
+ * Does the simulated host hold its Xen overhead, dom0 and `copies` of each
+ * domain?  Exactly full fits.  The one check both `check-config` (copies 1)
+ * and the sim backend at start-up apply.  0, or -1 with *cause.
+ */
+int cfg_sim_fit(const struct cfg_sim *sim, unsigned copies, char **cause);
+
 struct xb_config {
     char *path; /* file it was read from, or NULL */
 
@@ -167,6 +174,14 @@ int cfg_parse_listen(const char *s, char *host, size_t len, unsigned *port,
 /* The agent settings for a domain: "agent" overlaid by matching rules. */
 void cfg_resolve_agent(const struct xb_config *cfg, const char *name, int domid,
                        struct cfg_agent *out);
+
+/*
+ * A rule's size key ("min" or "max") given as text by an operator (`set`):
+ * the shared parser, a bare number is KiB, and the config's own range for
+ * that key.  0 and *kb, or -1 with *cause in the config's words.
+ */
+int cfg_rule_size(const char *key, const char *text, uint64_t *kb,
+                  char **cause);
 
 /* Parses "512M"/integer KiB; "250ms"/integer ms.  0 or -1 with *cause. */
 int cfg_parse_size(const json_t *v, uint64_t *kb, char **cause);

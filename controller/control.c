@@ -27,6 +27,7 @@
 #include "compat/queue.h"
 #include "control.h"
 #include "daemon.h"
+#include "quote.h"
 #include "xmalloc.h"
 
 /* Pause before accepting again after accept() failed (EMFILE ...), ms. */
@@ -419,8 +420,10 @@ ctl_dispatch(struct ctl_client *c, struct proto_request *req)
 
     ce = cmd_find(req->cmd);
     if (ce == NULL || ce->exec == NULL) {
-        ctl_send(c,
-                 proto_reply_error(req->id, "unknown command '%s'", req->cmd));
+        char *q = xb_quote(req->cmd);
+
+        ctl_send(c, proto_reply_error(req->id, "unknown command %s", q));
+        free(q);
         return;
     }
     write = cmd_is_write(ce, req->args);

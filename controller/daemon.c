@@ -670,8 +670,12 @@ daemon_load_config(const char *path)
 
     xb_errlist_init(&el);
     cfg = cfg_load(path, &el);
-    for (size_t i = 0; i < el.n; i++)
-        fprintf(stderr, "%s\n", el.msgs[i]);
+    if (el.n > 0) {
+        char *msgs = xb_errlist_join(&el); /* capped (errlist.h) */
+
+        fprintf(stderr, "%s\n", msgs);
+        free(msgs);
+    }
     xb_errlist_dispose(&el);
     return cfg;
 }

@@ -36,14 +36,16 @@ json_t *dmn_status(struct xb_daemon *d);
 /* What the metrics endpoint exports: dmn_status plus "version",
  * "uptime_ms", "rebalances", and per domain "swapout_rate", "psi_some_us",
  * "pswpin", "pswpout" (the latest record's counters, null if unknown),
- * "records_accepted", "records_rejected", "records_throttled",
- * "target_failures", "stuck", "uncooperative", "excluded". */
+ * "records_accepted", "records_rejected", "records_suspicious",
+ * "records_throttled", "target_failures", "stuck", "uncooperative",
+ * "excluded". */
 json_t *dmn_metrics(struct xb_daemon *d);
 /* [ {"domid","name","target_kb","actual_kb"} ... ] */
 json_t *dmn_targets(struct xb_daemon *d);
 /* Everything about one domain (name or domid): status fields plus
  * "record" (parsed last record, object of named fields), "raw_record",
- * "records_accepted", "records_rejected", "last_reject", "history" ...
+ * "records_accepted", "records_rejected", "last_reject",
+ * "records_suspicious", "last_suspicious" (domain.h), "history" ...
  * NULL with *cause if no such domain. */
 json_t *dmn_show(struct xb_daemon *d, const char *dom, char **cause);
 /* key: "min", "max" (sizes), "weight" (1..10000), "exclude" (0|1). */

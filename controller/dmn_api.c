@@ -12,6 +12,7 @@
 #include "daemon_main.h"
 #include "daemon_priv.h"
 #include "metrics.h"
+#include "quote.h"
 #include "registry.h"
 #include "xmalloc.h"
 
@@ -126,6 +127,7 @@ dmn_metrics(struct xb_daemon *d)
         json_object_set_new(e, "pswpout", dmn_counter(dom, XB_F_PSWPOUT));
         json_object_set_new(e, "records_accepted", kb(dom->accepted));
         json_object_set_new(e, "records_rejected", kb(dom->rejected));
+        json_object_set_new(e, "records_suspicious", kb(dom->suspicious));
         json_object_set_new(e, "records_throttled", kb(dom->throttled));
         json_object_set_new(e, "target_failures", kb(dom->set_fail));
         json_object_set_new(e, "stuck", json_boolean(dom->stuck));
@@ -170,7 +172,10 @@ dmn_show(struct xb_daemon *d, const char *name, char **cause)
     json_t *o;
 
     if (dom == NULL) {
-        xb_set_cause(cause, "no such domain: %s", name);
+        char *q = xb_quote(name);
+
+        xb_set_cause(cause, "no such domain: %s", q);
+        free(q);
         return NULL;
     }
     o = dmn_dom_json(d, dom);
@@ -184,6 +189,11 @@ dmn_show(struct xb_daemon *d, const char *name, char **cause)
     json_object_set_new(o, "last_reject",
                         dom->last_reject[0] ? json_string(dom->last_reject)
                                             : json_null());
+    json_object_set_new(o, "records_suspicious", kb(dom->suspicious));
+    json_object_set_new(o, "last_suspicious",
+                        dom->last_suspicious[0]
+                            ? json_string(dom->last_suspicious)
+                            : json_null());
     json_object_set_new(o, "maxmem_kb", kb(dom->maxmem_kb));
     json_object_set_new(o, "excluded", json_boolean(dom->excluded));
     json_object_set_new(o, "stuck", json_boolean(dom->stuck));
@@ -200,22 +210,19 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
         const char *value, char **cause)
 {
     struct dom *dom = domtab_lookup(&d->doms, name);
-    json_t *v;
     uint64_t x;
     int rc = -1;
 
     if (dom == NULL) {
-        xb_set_cause(cause, "no such domain: %s", name);
+        char *q = xb_quote(name);
+
+        xb_set_cause(cause, "no such domain: %s", q);
+        free(q);
         return -1;
     }
     if (strcmp(key, "min") == 0 || strcmp(key, "max") == 0) {
-        char *end;
-        unsigned long long n = strtoull(value, &end, 10);
-
-        /* A bare number is KiB, as in the config file. */
-        v = *end == '\0' && end != value ? json_integer((json_int_t)n)
-                                         : json_string(value);
-        if (cfg_parse_size(v, &x, cause) == 0) {
+        /* The config's parser and range for the key; bare is KiB. */
+        if (cfg_rule_size(key, value, &x, cause) == 0) {
             uint64_t lo = strcmp(key, "min") == 0 ? x : dom->min_kb;
             uint64_t hi = strcmp(key, "max") == 0 ? x : dom->max_kb;
 
@@ -234,7 +241,6 @@ dmn_set(struct xb_daemon *d, const char *name, const char *key,
                 rc = 0;
             }
         }
-        json_decref(v);
     } else if (strcmp(key, "weight") == 0) {
         char *end;
         unsigned long w = strtoul(value, &end, 10);
@@ -332,6 +338,9 @@ dmn_reload(struct xb_daemon *d, char **cause)
         return -1;
     }
     xb_errlist_dispose(&el);
+    /* `set` overrides last until a reload: the new file rules. */
+    for (unsigned i = 0; i < d->doms.n; i++)
+        dom_clear_overrides(d->doms.v[i]);
     dmn_swap_config(d, cfg);
     log_info("configuration reloaded from %s", cfg->path);
     dmn_emit(d, json_pack("{s:s, s:s}", "event", "reload", "path", cfg->path));

@@ -160,11 +160,51 @@ dom_may_read(struct dom *d, const struct dom_limits *lim, uint64_t now)
     return 1;
 }
 
+/* The counters that only grow within one agent run. */
+static const enum xb_field dom_counters[] = {
+    XB_F_PSWPIN,  XB_F_PSWPOUT,  XB_F_PGMAJFAULT, XB_F_REFAULT,
+    XB_F_OOMKILL, XB_F_PSI_SOME, XB_F_PSI_FULL,
+};
+
+const char *
+dom_suspect(const struct xb_record *last, const struct xb_record *rec,
+            int moved, unsigned *streak)
+{
+    uint64_t seq = rec->v[XB_F_SEQ], lseq = last->v[XB_F_SEQ];
+
+    if (seq < lseq) {
+        *streak = 0;
+        /* A restarted agent counts from 1 again, and its counters may
+         * start anywhere (a rebooted guest). */
+        return seq <= DOM_SUSPECT_RESTART_SEQ ? NULL : "seq went backwards";
+    }
+    for (size_t i = 0; i < sizeof(dom_counters) / sizeof(dom_counters[0]);
+         i++) {
+        enum xb_field f = dom_counters[i];
+
+        if (xb_record_has(last, f) && xb_record_has(rec, f) &&
+            rec->v[f] < last->v[f])
+            return "a counter went backwards";
+    }
+    /* MemTotal moves with the balloon, and the balloon moves the domain's
+     * allocation: MemTotal changing record after record while the
+     * hypervisor sees the domain stand still is no balloon. */
+    if (rec->v[XB_F_TOTAL] == last->v[XB_F_TOTAL] || moved) {
+        *streak = 0;
+        return NULL;
+    }
+    if (++*streak < DOM_SUSPECT_TOTAL_STREAK)
+        return NULL;
+    *streak = 0;
+    return "total changes in every record";
+}
+
 int
 dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
 {
     struct xb_record rec;
     char *cause = NULL;
+    const char *why;
     unsigned long long dropped = 0;
 
     if (xb_record_parse(untrusted, len, &rec, &cause) < 0) {
@@ -187,6 +227,16 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
          * a rescan) says nothing about the agent being alive. */
         if (rec.v[XB_F_SEQ] == last->v[XB_F_SEQ])
             return 1;
+        why = dom_suspect(last, &rec, d->actual_kb != d->rec_actual_kb,
+                          &d->total_streak);
+        if (why != NULL) {
+            d->suspicious++;
+            snprintf(d->last_suspicious, sizeof(d->last_suspicious), "%s", why);
+            if (xb_ratelimit_ok(&d->log_rl, now, &dropped))
+                log_warnx("domain %u (%s): suspicious record: %s%s", d->domid,
+                          d->name, why,
+                          dropped ? " (earlier messages not logged)" : "");
+        }
     }
     if (d->nhist == d->hist_cap) {
         memmove(d->hist, d->hist + 1, (d->hist_cap - 1) * sizeof(*d->hist));
@@ -198,6 +248,7 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     memcpy(d->raw, untrusted, len);
     d->raw[len] = '\0';
     d->last_record_ms = now;
+    d->rec_actual_kb = d->actual_kb;
     d->accepted++;
     d->heard++;
     return 1;
@@ -239,6 +290,7 @@ dom_agent_gone(struct dom *d)
 {
     d->nhist = 0;
     d->raw[0] = '\0';
+    d->total_streak = 0;
 }
 
 const struct xb_pol_sample *
@@ -468,6 +520,15 @@ dom_default_min(uint64_t maxmem_kb, uint64_t floor_kb)
     if (maxmem_kb != 0 && min_kb > maxmem_kb)
         min_kb = maxmem_kb;
     return min_kb;
+}
+
+void
+dom_clear_overrides(struct dom *d)
+{
+    d->set_min_kb = 0;
+    d->set_max_kb = 0;
+    d->set_weight = 0;
+    d->set_exclude = -1;
 }
 
 void

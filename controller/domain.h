@@ -58,7 +58,13 @@ struct dom {
     uint64_t heard;
     char last_reject[128];
     uint64_t last_reject_ms;
-    double tokens; /* record rate limiter */
+    /* Accepted records whose story is impossible over time (dom_suspect):
+     * counted and shown like rejections, not acted on. */
+    uint64_t suspicious;
+    char last_suspicious[64];
+    unsigned total_streak;  /* records in a row with a new MemTotal */
+    uint64_t rec_actual_kb; /* actual_kb when the last record came */
+    double tokens;          /* record rate limiter */
     uint64_t tokens_ms;
     int read_pending; /* a record event arrived while throttled */
     struct xb_ratelimit log_rl;
@@ -118,6 +124,21 @@ void domtab_set_history(struct domtab *t, unsigned cap);
  */
 int dom_may_read(struct dom *d, const struct dom_limits *lim, uint64_t now);
 int dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now);
+/*
+ * Is `rec`, following `last` from the same domain, a story no guest can
+ * tell?  Its seq going backwards other than to a new agent run's first
+ * few (a restarted agent starts at 1), a counter going backwards while seq
+ * goes forwards, or MemTotal changing in each of DOM_SUSPECT_TOTAL_STREAK
+ * records in a row while the domain's allocation (the hypervisor's view,
+ * `moved`: it changed since `last`) stood still (*streak carries the
+ * count).  Returns the reason, or NULL.  Pure.
+ */
+#define DOM_SUSPECT_RESTART_SEQ 16
+#define DOM_SUSPECT_TOTAL_STREAK 32
+const char *dom_suspect(const struct xb_record *last,
+                        const struct xb_record *rec, int moved,
+                        unsigned *streak);
+
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
 const struct xb_pol_sample *dom_latest(const struct dom *d);
@@ -167,6 +188,12 @@ struct dom_limits dom_limits_of(const struct xb_config *cfg);
  * overrides.  dom0 is excluded unless the config manages it.
  */
 void dom_apply_rules(struct dom *d, const struct xb_config *cfg);
+
+/*
+ * Forgets the operator's `set` overrides: they last until a reload (or a
+ * restart), as xenballoon-ctl(8) says, and the reloaded config rules.
+ */
+void dom_clear_overrides(struct dom *d);
 
 /*
  * The default floor for a domain of static-max `maxmem_kb`: Linux's old

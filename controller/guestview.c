@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "guestview.h"
+#include "rate.h"
 
 /* The largest ratio we report, hundredths: 1000x. */
 #define GST_RATIO_MAX 100000
@@ -128,19 +129,14 @@ int64_t
 gst_swapin_rate(const struct dom *dom)
 {
     const struct xb_pol_sample *a, *b;
-    uint64_t dt;
+    double r;
 
     if (dom->nhist < 2)
         return -1;
     a = &dom->hist[dom->nhist - 2];
     b = &dom->hist[dom->nhist - 1];
-    if (!xb_record_has(&a->rec, XB_F_PSWPIN) ||
-        !xb_record_has(&b->rec, XB_F_PSWPIN) || b->t_ms <= a->t_ms)
-        return -1;
     /* A restarted guest's counter goes back: no rate from that pair. */
-    if (b->rec.v[XB_F_PSWPIN] < a->rec.v[XB_F_PSWPIN])
+    if (xb_rate(&a->rec, a->t_ms, &b->rec, b->t_ms, XB_F_PSWPIN, &r) < 0)
         return -1;
-    dt = b->t_ms - a->t_ms;
-    return (int64_t)((b->rec.v[XB_F_PSWPIN] - a->rec.v[XB_F_PSWPIN]) * 1000 /
-                     dt);
+    return (int64_t)r;
 }

@@ -75,7 +75,8 @@ int gst_inflated(const struct dom *dom, double frac);
 
 /*
  * Swap-in rate between the domain's two latest records, pages per second
- * (rounded down); -1 without two records carrying pswpin.
+ * (rounded down, xb_rate()'s clamp); -1 without two records carrying
+ * pswpin.
  */
 int64_t gst_swapin_rate(const struct dom *dom);
 

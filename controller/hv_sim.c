@@ -456,6 +456,9 @@ sim_open(struct event_base *base, const struct xb_config *cfg,
             goto fail;
         }
     }
+    /* The config's own check (what check-config accepted starts). */
+    if (cfg_sim_fit(&cfg->sim, copies, cause) < 0)
+        goto fail;
     TAILQ_FOREACH(cd, &cfg->sim.doms, entry) {
         struct sim_guest g;
         char name[64];
@@ -489,10 +492,6 @@ sim_open(struct event_base *base, const struct xb_config *cfg,
             }
             sim_host_add(&s->host, &g);
         }
-    }
-    if (sim_host_free_kb(&s->host) == 0) {
-        xb_set_cause(cause, "sim host: domains do not fit in host memory");
-        goto fail;
     }
     sim_restore(s);
     if (getenv("XB_SIM_LATENCY") != NULL &&

@@ -28,6 +28,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "rate.h"
 #include "xmalloc.h"
 
 /*
@@ -82,7 +83,7 @@ met_follows(const struct xb_pol_sample *a, const struct xb_pol_sample *b)
 
 static void
 met_rate(const struct xb_pol_sample *hist, unsigned n, uint64_t window_ms,
-         enum xb_field f, double scale, double *rate, int *has)
+         enum xb_field f, double *rate, int *has)
 {
     const struct xb_pol_sample *last = &hist[n - 1], *first = NULL;
     unsigned i;
@@ -101,11 +102,10 @@ met_rate(const struct xb_pol_sample *hist, unsigned n, uint64_t window_ms,
             break;
         first = s;
     }
-    if (first == NULL || last->t_ms == first->t_ms)
+    if (first == NULL)
         return;
-    *rate = (double)(last->rec.v[f] - first->rec.v[f]) * scale /
-            (double)(last->t_ms - first->t_ms);
-    *has = 1;
+    *has =
+        xb_rate(&first->rec, first->t_ms, &last->rec, last->t_ms, f, rate) == 0;
 }
 
 void
@@ -115,12 +115,10 @@ met_rates(const struct xb_pol_sample *hist, unsigned n, uint64_t window_ms,
     memset(out, 0, sizeof(*out));
     if (n < 2)
         return;
-    /* PSI is in us: us per ms of wall time is ms of stall per second. */
-    met_rate(hist, n, window_ms, XB_F_PSI_SOME, 1.0, &out->pressure,
+    met_rate(hist, n, window_ms, XB_F_PSI_SOME, &out->pressure,
              &out->has_pressure);
-    met_rate(hist, n, window_ms, XB_F_PSWPIN, 1000.0, &out->swapin,
-             &out->has_swapin);
-    met_rate(hist, n, window_ms, XB_F_PSWPOUT, 1000.0, &out->swapout,
+    met_rate(hist, n, window_ms, XB_F_PSWPIN, &out->swapin, &out->has_swapin);
+    met_rate(hist, n, window_ms, XB_F_PSWPOUT, &out->swapout,
              &out->has_swapout);
 }
 
@@ -233,6 +231,10 @@ static const struct met_fam met_dom_fams[] = {
       MC_RAW, "Agent records accepted" },
     { "xenballoon_domain_records_rejected_total", "counter", "records_rejected",
       MC_RAW, "Agent records rejected as malformed or oversized" },
+    { "xenballoon_domain_records_suspicious_total", "counter",
+      "records_suspicious", MC_RAW,
+      "Agent records accepted whose story is impossible over time (seq or "
+      "counters going backwards, MemTotal changing in every record)" },
     { "xenballoon_domain_records_throttled_total", "counter",
       "records_throttled", MC_RAW,
       "Agent record events deferred by the per-domain rate limit" },

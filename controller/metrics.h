@@ -47,7 +47,8 @@ struct met_rates {
  * between the newest sample and the oldest one within window_ms of it (at
  * least the one before it) of the same agent run (seq increasing) whose
  * counters have not gone backwards.  A field is unknown when either end
- * lacks it or fewer than two samples qualify.
+ * lacks it or fewer than two samples qualify.  The rate itself is
+ * xb_rate()'s (common/rate.h): overflow-safe and within its physical range.
  */
 void met_rates(const struct xb_pol_sample *hist, unsigned n, uint64_t window_ms,
                struct met_rates *out);

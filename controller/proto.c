@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "quote.h"
 #include "xmalloc.h"
 
 static const char *const proto_access_names[] = {
@@ -69,8 +70,11 @@ proto_parse_object(const char *line, size_t len, size_t max, char **cause)
     }
     v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (v == NULL) {
+        char *text = xb_quote_near(err.text);
+
         xb_set_cause(cause, "malformed JSON at column %d: %s", err.column,
-                     err.text);
+                     text);
+        free(text);
         return NULL;
     }
     if (!json_is_object(v)) {
@@ -137,7 +141,10 @@ proto_decode_greeting(const char *line, size_t len, struct proto_greeting *g,
     else if (strcmp(a, "ro") == 0)
         g->access = PROTO_ACCESS_RO;
     else {
-        xb_set_cause(cause, "greeting has unknown access '%s'", a);
+        char *q = xb_quote(a);
+
+        xb_set_cause(cause, "greeting has unknown access %s", q);
+        free(q);
         goto out;
     }
     g->protocol = json_integer_value(proto);
@@ -200,7 +207,10 @@ proto_decode_request(const char *line, size_t len, struct proto_request *req,
     json_object_foreach(v, key, member) {
         if (strcmp(key, "id") != 0 && strcmp(key, "cmd") != 0 &&
             strcmp(key, "args") != 0) {
-            xb_set_cause(cause, "unknown request member \"%.32s\"", key);
+            char *q = xb_quote(key);
+
+            xb_set_cause(cause, "unknown request member %s", q);
+            free(q);
             goto fail;
         }
     }

@@ -47,6 +47,7 @@
 
 #include "builtin.h"
 #include "policy.h"
+#include "rate.h"
 #include "xmalloc.h"
 
 struct pr_params {
@@ -173,14 +174,16 @@ pr_init(void *params, char **cause)
     return 0;
 }
 
-static uint64_t
-pr_delta(const struct xb_record *old, const struct xb_record *new,
-         enum xb_field f)
+/* The clamped rate of f between the pair (rate.h); none counts as 0. */
+static double
+pr_rate(const struct xb_pol_sample *old, const struct xb_pol_sample *now,
+        enum xb_field f)
 {
-    if (!xb_record_has(old, f) || !xb_record_has(new, f) ||
-        new->v[f] < old->v[f])
-        return 0;
-    return new->v[f] - old->v[f];
+    double r;
+
+    return xb_rate(&old->rec, old->t_ms, &now->rec, now->t_ms, f, &r) == 0
+               ? r
+               : 0.0;
 }
 
 static void
@@ -188,7 +191,6 @@ pr_rates(const struct pr_params *p, const struct xb_pol_dom *d,
          struct pr_rates *r)
 {
     const struct xb_pol_sample *now = &d->hist[d->nhist - 1], *old = NULL;
-    double dt;
 
     *r = (struct pr_rates){ 0 };
     r->psi = xb_record_has(&now->rec, XB_F_PSI_SOME);
@@ -205,15 +207,11 @@ pr_rates(const struct pr_params *p, const struct xb_pol_dom *d,
     if (old == NULL)
         return;
     r->pair = 1;
-    dt = (double)(now->t_ms - old->t_ms);
-    /* us of stall per ms of wall time is ms per second. */
-    r->some = (double)pr_delta(&old->rec, &now->rec, XB_F_PSI_SOME) / dt;
-    r->full = (double)pr_delta(&old->rec, &now->rec, XB_F_PSI_FULL) / dt;
-    r->swapin =
-        (double)pr_delta(&old->rec, &now->rec, XB_F_PSWPIN) * 1000.0 / dt;
-    r->refault =
-        (double)pr_delta(&old->rec, &now->rec, XB_F_REFAULT) * 1000.0 / dt;
-    r->oom = pr_delta(&old->rec, &now->rec, XB_F_OOMKILL) > 0;
+    r->some = pr_rate(old, now, XB_F_PSI_SOME);
+    r->full = pr_rate(old, now, XB_F_PSI_FULL);
+    r->swapin = pr_rate(old, now, XB_F_PSWPIN);
+    r->refault = pr_rate(old, now, XB_F_REFAULT);
+    r->oom = pr_rate(old, now, XB_F_OOMKILL) > 0.0;
     if (!xb_record_has(&old->rec, XB_F_PSI_SOME))
         r->psi = 0;
 }

@@ -10,32 +10,14 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "number.h"
+#include "quote.h"
 #include "registry.h"
 #include "xmalloc.h"
 
 const struct xb_policy *const xb_policies[] = {
     &xb_policy_static,  &xb_policy_selfballoon, &xb_policy_proportional,
     &xb_policy_squeeze, &xb_policy_pressure,    NULL,
-};
-
-/* A size or duration string: a number, then one of these suffixes. */
-struct pol_unit {
-    const char *suffix;
-    double mult;
-};
-
-static const struct pol_unit kib_units[] = {
-    { "", 1.0 },           { "K", 1.0 },
-    { "KiB", 1.0 },        { "k", 1.0 },
-    { "M", 1024.0 },       { "MiB", 1024.0 },
-    { "G", 1048576.0 },    { "GiB", 1048576.0 },
-    { "T", 1073741824.0 }, { "TiB", 1073741824.0 },
-    { NULL, 0.0 },
-};
-
-static const struct pol_unit ms_units[] = {
-    { "", 1.0 },        { "ms", 1.0 },      { "s", 1000.0 }, { "m", 60000.0 },
-    { "min", 60000.0 }, { "h", 3600000.0 }, { NULL, 0.0 },
 };
 
 static const char *const ptype_names[] = {
@@ -101,27 +83,6 @@ param_find(const struct xb_policy *pol, const char *key)
     return NULL;
 }
 
-/* "12", "1.5G", "250ms": 0 and *out, or -1 if not a number with a unit. */
-static int
-parse_unit_string(const char *s, const struct pol_unit *units, double *out)
-{
-    char *end;
-    double v;
-
-    if (*s == '\0' || *s == ' ' || *s == '-' || *s == '+')
-        return -1;
-    v = strtod(s, &end);
-    if (end == s || !isfinite(v))
-        return -1;
-    for (const struct pol_unit *u = units; u->suffix != NULL; u++) {
-        if (strcmp(end, u->suffix) == 0) {
-            *out = v * u->mult;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 static void
 param_store(void *params, const struct xb_pol_param *p, double v)
 {
@@ -182,6 +143,40 @@ unit_word(const struct xb_pol_param *p)
     return p->type == XB_PP_KIB ? " KiB" : p->type == XB_PP_MS ? " ms" : "";
 }
 
+/*
+ * A size or duration parameter: a JSON integer in KiB or ms, or a string
+ * for the shared parser (common/number.h), with the same range check and
+ * words as every other size and duration in the config.
+ */
+static int
+param_quantity(const struct xb_pol_param *p, const json_t *j, const char *path,
+               struct xb_errlist *el, double *out)
+{
+    enum xb_qty q = p->type == XB_PP_KIB ? XB_QTY_SIZE : XB_QTY_DURATION;
+    char *cause = NULL;
+    uint64_t v;
+    int rc;
+
+    if (json_is_integer(j))
+        rc = xb_qty_from_int(q, json_integer_value(j), &v, &cause);
+    else if (json_is_string(j))
+        rc = xb_qty_parse(q, json_string_value(j), 0, &v, &cause);
+    else {
+        xb_errlist_add(el, "%s: expected an integer%s or a string", path,
+                       unit_word(p));
+        return -1;
+    }
+    if (rc == 0)
+        rc = xb_qty_check(q, v, (uint64_t)p->min, (uint64_t)p->max, &cause);
+    if (rc != 0) {
+        xb_errlist_add(el, "%s: %s", path, cause);
+        free(cause);
+        return -1;
+    }
+    *out = (double)v;
+    return 0;
+}
+
 /* Converts one JSON value; on error adds a message naming `path`. */
 static int
 param_value(const struct xb_pol_param *p, const json_t *j, const char *path,
@@ -206,28 +201,7 @@ param_value(const struct xb_pol_param *p, const json_t *j, const char *path,
         break;
     case XB_PP_KIB:
     case XB_PP_MS:
-        if (json_is_integer(j)) {
-            v = (double)json_integer_value(j);
-        } else if (json_is_string(j)) {
-            if (parse_unit_string(json_string_value(j),
-                                  p->type == XB_PP_KIB ? kib_units : ms_units,
-                                  &v) < 0) {
-                xb_errlist_add(el,
-                               "%s: \"%s\" is not a %s (an integer in%s or "
-                               "a string like \"%s\")",
-                               path, json_string_value(j),
-                               p->type == XB_PP_KIB ? "size" : "duration",
-                               unit_word(p),
-                               p->type == XB_PP_KIB ? "512M" : "10s");
-                return -1;
-            }
-            v = floor(v);
-        } else {
-            xb_errlist_add(el, "%s: expected an integer%s or a string", path,
-                           unit_word(p));
-            return -1;
-        }
-        break;
+        return param_quantity(p, j, path, el, out);
     default:
         return -1;
     }
@@ -266,9 +240,10 @@ xb_policy_create(const char *name, const json_t *params, const char *jpath,
 
     if (pol == NULL) {
         char *known = xb_policy_names(), *np = name_path(jpath);
+        char *q = xb_quote(name != NULL ? name : "(null)");
 
-        xb_errlist_add(el, "%s: unknown policy '%s' (known: %s)", np,
-                       name != NULL ? name : "(null)", known);
+        xb_errlist_add(el, "%s: unknown policy %s (known: %s)", np, q, known);
+        free(q);
         free(np);
         free(known);
         return NULL;
@@ -295,7 +270,7 @@ xb_policy_create(const char *name, const json_t *params, const char *jpath,
             char *path;
             double v;
 
-            xb_asprintf(&path, "%s.%s", base, key);
+            path = xb_path_key(base, key);
             if (p == NULL) {
                 char *valid = param_names(pol);
 
@@ -402,6 +377,10 @@ xb_policy_plan(const struct xb_policy_inst *pi,
     pi->pol->plan(pi->params, snap, out);
     for (unsigned i = 0; i < snap->ndoms; i++) {
         out[i].target_kb = xb_pol_clamp(&snap->doms[i], out[i].target_kb);
+        /* A need estimate from a lying record stays within what any
+         * guest could need, for show, the metrics and the status line. */
+        if (out[i].need_kb > (uint64_t)POL_KIB_MAX)
+            out[i].need_kb = (uint64_t)POL_KIB_MAX;
         out[i].reason[XB_POL_REASON_MAX - 1] = '\0';
     }
 }

@@ -43,7 +43,9 @@ json_t *xb_policy_catalogue(void);
 
 /*
  * Runs the policy and then clamps every wanted target into [min_kb, max_kb]
- * (a policy bug must not reach the balancer unclamped).
+ * (a policy bug must not reach the balancer unclamped) and every need
+ * estimate to 16 TiB (POL_KIB_MAX: a lying record must not make `show`,
+ * the metrics or the guest's status line carry an impossible need).
  */
 void xb_policy_plan(const struct xb_policy_inst *pi,
                     const struct xb_pol_snapshot *snap,

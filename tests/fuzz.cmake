@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # libFuzzer targets (tests/fuzz/) for everything a guest or a local client
 # can send: the stats record, the control-protocol decoders, and the
-# config loader.  Built only with clang (-fsanitize=fuzzer,address,
+# config loader; and for what the agent reads from dom0: the status line,
+# the agent settings, and the policy parameters (with the shared size and
+# duration parser).  Built only with clang (-fsanitize=fuzzer,address,
 # undefined); each is also a ctest test, label "fuzz", that runs for a
 # short while from its seed corpus in tests/fuzz/corpus/<target>.  New
 # inputs go to the build tree, never to the source tree.
@@ -100,3 +102,9 @@ xb_fuzz_target(fuzz_record xbcommon_fuzz 4096)
 xb_fuzz_target(fuzz_proto xbproto_fuzz 8192)
 xb_fuzz_target(fuzz_config xbconfig_fuzz 16384
                ${CMAKE_CURRENT_SOURCE_DIR}/config)
+# The agent's side: dom0's status line and the agent settings it reads
+# as untrusted input, and the policy parameter parser (with the shared
+# size and duration parser under it).
+xb_fuzz_target(fuzz_gstatus xbcommon_fuzz 2048)
+xb_fuzz_target(fuzz_gtune xbcommon_fuzz 2048)
+xb_fuzz_target(fuzz_polparam xbpolicy_fuzz 4096)

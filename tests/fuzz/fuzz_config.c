@@ -5,7 +5,9 @@
  * checks.  A config is written by root, but the loader must still never
  * crash, leak or fail without saying why, whatever the file holds.  An
  * accepted config is also dumped (`config show`) and resolved for a
- * domain, the two other walks over what the loader built.
+ * domain, the two other walks over what the loader built.  Every error
+ * message is printable ASCII: the file's bytes reach the operator's
+ * terminal only through the quoting function (common/quote.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +65,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (el.n == 0) {
         abort(); /* refused without a reason */
     }
+    for (size_t i = 0; i < el.nmsgs; i++)
+        for (const char *p = el.msgs[i]; *p != '\0'; p++)
+            if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                abort(); /* raw bytes would reach a terminal */
     xb_errlist_dispose(&el);
     free(text);
     return 0;

@@ -82,7 +82,7 @@ ctl set web colour red
 expect_rc 2 "set with an unknown key"
 ctl reserve lots
 expect_rc 2 "reserve with a bad size"
-expect_err "bad size 'lots'"
+expect_err '"lots" is not a size (use K, M, G or T)'
 ctl reserve 1G --for
 expect_rc 2 "reserve --for without a value"
 ctl help nosuch

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# reload: a good file takes effect; a broken one is refused with the reason
-# in the reply, and the daemon keeps running on the old configuration (by
-# the command and by SIGHUP alike).
+# reload: a good file takes effect and drops the `set` overrides; a broken
+# one is refused with the reason in the reply, and the daemon keeps running
+# on the old configuration (by the command and by SIGHUP alike).
 . "$(dirname "$0")/lib.sh"
 
 write_config static
@@ -14,6 +14,26 @@ expect_rc 0 "reload a good file"
 expect_out "configuration reloaded"
 ctl --json policy
 jcheck 'v["name"] == "proportional"'
+
+# `set` overrides last until a reload (xenballoon-ctl(8)): the file rules
+# again afterwards.  Sizes are checked against the config's own bounds.
+ctl set web max 600M
+expect_rc 0 "set web max"
+ctl --json show web
+jcheck 'v["max_kb"] == 614400' "set web max took effect"
+ctl set web max 18446744073709551616
+expect_rc 1 "set max 2^64"
+expect_err '"18446744073709551616" is too large'
+ctl set web min 0
+expect_rc 1 "set min 0"
+expect_err "0 is out of range [1M, 16T]"
+ctl set web min 1
+expect_rc 1 "set min 1"
+expect_err "1K is out of range [1M, 16T]"
+ctl reload
+expect_rc 0 "reload after set"
+ctl --json show web
+jcheck 'v["max_kb"] == 1572864' "reload dropped the set override"
 
 # A syntax error: file:line:col in the reply.
 cp "$CFG" "$T/good.json"

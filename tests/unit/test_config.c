@@ -117,11 +117,15 @@ static const struct qcase duration_cases[] = {
     { "\"1h\"", 3600000, NULL },
     { "\"0.5h\"", 1800000, NULL },
     { "\"1.5ms\"", 0, "\"1.5ms\" is not a whole number of milliseconds" },
-    { "\"5x\"", 0, "\"5x\" is not a duration (use ms, s, m or h)" },
-    { "\"2S\"", 0, "\"2S\" is not a duration (use ms, s, m or h)" },
-    { "\"2\"", 0, "\"2\" is not a duration (use ms, s, m or h)" },
-    { "\"1 s\"", 0, "\"1 s\" is not a duration (use ms, s, m or h)" },
-    { "\"1d\"", 0, "\"1d\" is not a duration (use ms, s, m or h)" },
+    { "\"5x\"", 0, "\"5x\" is not a duration (use ms, s, m, h or d)" },
+    { "\"2S\"", 0, "\"2S\" is not a duration (use ms, s, m, h or d)" },
+    { "\"2\"", 0, "\"2\" is not a duration (use ms, s, m, h or d)" },
+    { "\"1 s\"", 0, "\"1 s\" is not a duration (use ms, s, m, h or d)" },
+    { "\"1d\"", 86400000, NULL },
+    { "\"2min\"", 120000, NULL },
+    { "\"\\t5s\"", 0, "\"?5s\" is not a duration (use ms, s, m, h or d)" },
+    { "\"\\n5s\"", 0, "\"?5s\" is not a duration (use ms, s, m, h or d)" },
+    { "\" 5s\"", 0, "\" 5s\" is not a duration (use ms, s, m, h or d)" },
     { "\"-1s\"", 0, "\"-1s\" is negative" },
     { "-1", 0, "-1 is negative" },
     { "9007199254740993", 0, "9007199254740993 is too large" },
@@ -321,10 +325,10 @@ static const struct {
     { "{\"backend\": \"sim\", \"policy\": \"squeeze\"}",
       "{\"backend\": \"sim\", \"policy\": {\"name\": \"squeeze\"}}", NULL },
     { "{\"policy\": \"magic\"}", NULL,
-      "s.json: policy.name: unknown policy 'magic' (known: static, "
+      "s.json: policy.name: unknown policy \"magic\" (known: static, "
       "selfballoon, proportional, squeeze, pressure)" },
     { "{\"policy\": \"\"}", NULL,
-      "s.json: policy.name: unknown policy '' (known: static, "
+      "s.json: policy.name: unknown policy \"\" (known: static, "
       "selfballoon, proportional, squeeze, pressure)" },
     { "{\"policy\": 5}", NULL,
       "s.json: policy: expected an object or a string, got an integer" },
@@ -377,16 +381,40 @@ END_TEST
  */
 
 static const char *const golden_cases[] = {
-    "agent_bounds",      "pressure_cross", /* guest view (tests/guest.cmake) */
-    "bad_duration",      "bad_policy_cross",   "bad_policy_name",
-    "bad_policy_param",  "bad_size",           "bad_units",
-    "cross_checks",      "duplicate_key",      "empty",
-    "many_errors",       "min_gt_max",         "negative",
-    "out_of_range",      "policy_params_type", "policy_string",
-    "policy_string_bad", "rule_selector",      "sim_errors",
-    "sim_overcommit",    "socket_bad",         "syntax_error",
-    "top_not_object",    "unknown_key",        "unknown_nested",
-    "valid_full",        "valid_minimal",      "wrong_types",
+    "agent_bounds",
+    "pressure_cross", /* guest view (tests/guest.cmake) */
+    "bad_duration",
+    "bad_policy_cross",
+    "bad_policy_name",
+    "bad_policy_param",
+    "bad_size",
+    "bad_units",
+    "cross_checks",
+    "duplicate_key",
+    "empty",
+    "many_errors",
+    "min_gt_max",
+    "negative",
+    "out_of_range",
+    "policy_params_type",
+    "policy_string",
+    "policy_string_bad",
+    "rule_selector",
+    "sim_errors",
+    "sim_overcommit",
+    "socket_bad",
+    "syntax_error",
+    "top_not_object",
+    "unknown_key",
+    "unknown_nested",
+    "valid_full",
+    "valid_minimal",
+    "wrong_types",
+    /* Terminal control bytes in keys, names, values and the JSON
+     * parser's "near" text come back quoted (common/quote.h). */
+    "terminal_escape",
+    "terminal_param",
+    "terminal_near",
 };
 #define NGOLDEN (sizeof(golden_cases) / sizeof(golden_cases[0]))
 
@@ -418,6 +446,42 @@ START_TEST(test_golden)
     free(want);
     free(errf);
     free(json);
+}
+END_TEST
+
+/* A file with thousands of unknown keys: 20 messages and a count of the
+ * rest, not megabytes (common/errlist.h). */
+static const struct {
+    unsigned keys;
+    const char *tail;
+} many_keys_cases[] = {
+    { 20, "unknown key" },
+    { 21, "... and 1 more error" },
+    { 20000, "... and 19980 more errors" },
+};
+
+START_TEST(test_many_unknown_keys)
+{
+    struct xb_errlist el;
+    struct xb_config *cfg;
+    char *text, *p, *msg;
+
+    text = p = xb_malloc(many_keys_cases[_i].keys * 16 + 16);
+    p += sprintf(p, "{");
+    for (unsigned k = 0; k < many_keys_cases[_i].keys; k++)
+        p += sprintf(p, "%s\"k%u\": 1", k ? ", " : "", k);
+    sprintf(p, "}");
+    xb_errlist_init(&el);
+    cfg = cfg_load_string(text, "many.json", &el);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_eq(el.n, many_keys_cases[_i].keys);
+    msg = xb_errlist_join(&el);
+    ck_assert_uint_lt(strlen(msg), 20 * 1024);
+    ck_assert_msg(strstr(msg, many_keys_cases[_i].tail) != NULL, "%s",
+                  many_keys_cases[_i].tail);
+    free(msg);
+    xb_errlist_dispose(&el);
+    free(text);
 }
 END_TEST
 
@@ -832,6 +896,8 @@ config_suite(void)
 
     tc = tcase_create("golden");
     tcase_add_loop_test(tc, test_golden, 0, NGOLDEN);
+    tcase_add_loop_test(tc, test_many_unknown_keys, 0,
+                        sizeof(many_keys_cases) / sizeof(many_keys_cases[0]));
     tcase_add_test(tc, test_golden_complete);
     tcase_add_test(tc, test_mutations);
     suite_add_tcase(s, tc);

@@ -153,6 +153,98 @@ START_TEST(test_history_ring)
 }
 END_TEST
 
+/*
+ * Suspicious records (dom_suspect): accepted, but counted like
+ * rejections when their story is impossible over time.  Each row is a
+ * sequence of records as "seq total pswpin psis".
+ */
+static const struct {
+    const char *name;
+    const char *recs[6];
+    uint64_t want;
+    const char *last; /* last_suspicious, "" if none */
+} suspect_cases[] = {
+    { "a calm guest", { "1 1000 0 0", "2 1000 5 10", "3 1000 5 20" }, 0, "" },
+    { "a balloon moving", { "1 1000 0 0", "2 990 0 0", "3 980 0 0" }, 0, "" },
+    { "agent restarted: seq and counters start again",
+      { "40 1000 900 900", "41 1000 901 950", "1 1000 0 0", "2 1000 3 0" },
+      0,
+      "" },
+    { "seq goes backwards mid-run",
+      { "100 1000 0 0", "101 1000 0 0", "50 1000 0 0" },
+      1,
+      "seq went backwards" },
+    { "pswpin goes backwards, seq forwards",
+      { "1 1000 500 0", "2 1000 400 0", "3 1000 400 0" },
+      1,
+      "a counter went backwards" },
+    { "PSI goes backwards twice",
+      { "1 1000 0 500", "2 1000 0 100", "3 1000 0 200", "4 1000 0 50" },
+      2,
+      "a counter went backwards" },
+};
+
+START_TEST(test_suspect_story)
+{
+    struct domtab t;
+    struct dom *d;
+    char rec[160];
+
+    domtab_init(&t, 4);
+    d = domtab_add(&t, 1);
+    for (int i = 0; i < 6 && suspect_cases[_i].recs[i] != NULL; i++) {
+        unsigned long long seq, total, in, psi;
+        int n;
+
+        ck_assert_int_eq(sscanf(suspect_cases[_i].recs[i],
+                                "%llu %llu %llu %llu", &seq, &total, &in, &psi),
+                         4);
+        n = snprintf(rec, sizeof(rec),
+                     "v=1 seq=%llu total=%llu free=1 pswpin=%llu psis=%llu",
+                     seq, total, in, psi);
+        ck_assert_int_eq(dom_intake(d, rec, (size_t)n, 1000 * (uint64_t)i), 1);
+    }
+    ck_assert_msg(d->suspicious == suspect_cases[_i].want, "%s: %llu",
+                  suspect_cases[_i].name, (unsigned long long)d->suspicious);
+    ck_assert_str_eq(d->last_suspicious, suspect_cases[_i].last);
+    ck_assert_uint_eq(d->rejected, 0); /* counted, never rejected */
+    domtab_dispose(&t);
+}
+END_TEST
+
+/* MemTotal changing in every record while the domain's allocation stands
+ * still: suspicious once per 32 in a row; never while it moves. */
+static const struct {
+    unsigned changes, every; /* `changes` records, a stable one every N */
+    uint64_t want;
+    int moved; /* the allocation moved between every two records */
+} streak_cases[] = {
+    { 100, 0, 0, 1 }, { 31, 0, 0 },   { 32, 0, 1 },   { 64, 0, 2 },
+    { 100, 10, 0 },   { 100, 33, 3 }, { 100, 32, 0 },
+};
+
+START_TEST(test_suspect_total_streak)
+{
+    struct xb_record last, rec;
+    unsigned streak = 0;
+    uint64_t total = 1000000, n = 0;
+
+    xb_record_clear(&last);
+    xb_record_set(&last, XB_F_SEQ, 1);
+    xb_record_set(&last, XB_F_TOTAL, total);
+    xb_record_set(&last, XB_F_FREE, 1);
+    for (unsigned i = 1; i <= streak_cases[_i].changes; i++) {
+        rec = last;
+        xb_record_set(&rec, XB_F_SEQ, i + 1);
+        if (streak_cases[_i].every == 0 || i % streak_cases[_i].every != 0)
+            xb_record_set(&rec, XB_F_TOTAL, --total);
+        n += dom_suspect(&last, &rec, streak_cases[_i].moved, &streak) != NULL;
+        last = rec;
+    }
+    ck_assert_uint_eq(n, streak_cases[_i].want);
+}
+END_TEST
+
 START_TEST(test_states)
 {
     struct domtab t;
@@ -453,6 +545,10 @@ suite(void)
     tcase_add_test(tc, test_learnt_limits);
     tcase_add_loop_test(tc, test_distress, 0,
                         sizeof(distress_cases) / sizeof(distress_cases[0]));
+    tcase_add_loop_test(tc, test_suspect_story, 0,
+                        sizeof(suspect_cases) / sizeof(suspect_cases[0]));
+    tcase_add_loop_test(tc, test_suspect_total_streak, 0,
+                        sizeof(streak_cases) / sizeof(streak_cases[0]));
     tcase_add_test(tc, test_old_record_is_not_life);
     tcase_add_test(tc, test_reclaimable);
     tcase_add_test(tc, test_slow_rate_seen);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Error lists (common/errlist.c): adding, joining and disposing.
+ * Error lists (common/errlist.c): adding, joining and disposing, and the
+ * cap: every error counted, the first XB_ERRLIST_KEEP kept.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errlist.h"
 #include "unit/check_main.h"
@@ -54,6 +57,47 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* n errors added: n counted, min(n, 20) kept, the rest summed up. */
+static const struct {
+    size_t n;
+    const char *tail; /* the joined text's last line */
+} cap_cases[] = {
+    { 1, "error 0" },
+    { 20, "error 19" },
+    { 21, "... and 1 more error" },
+    { 22, "... and 2 more errors" },
+    { 20000, "... and 19980 more errors" },
+};
+
+START_TEST(test_cap)
+{
+    struct xb_errlist el, copy;
+    size_t n = cap_cases[_i].n, lines = 1;
+    char *s, *last;
+
+    xb_errlist_init(&el);
+    for (size_t i = 0; i < n; i++)
+        xb_errlist_add(&el, "error %zu", i);
+    ck_assert_uint_eq(el.n, n);
+    ck_assert_uint_eq(el.nmsgs, n < XB_ERRLIST_KEEP ? n : XB_ERRLIST_KEEP);
+    s = xb_errlist_join(&el);
+    for (const char *p = s; *p != '\0'; p++)
+        lines += *p == '\n';
+    ck_assert_uint_le(lines, XB_ERRLIST_KEEP + 1);
+    ck_assert_uint_lt(strlen(s), 1024);
+    last = strrchr(s, '\n') ? strrchr(s, '\n') + 1 : s;
+    ck_assert_str_eq(last, cap_cases[_i].tail);
+    free(s);
+    /* Appended with a prefix: the same count, the same tail. */
+    xb_errlist_init(&copy);
+    xb_errlist_append(&copy, &el, "f: ");
+    ck_assert_uint_eq(copy.n, n);
+    ck_assert_str_eq(copy.msgs[0], "f: error 0");
+    xb_errlist_dispose(&copy);
+    xb_errlist_dispose(&el);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -62,6 +106,7 @@ main(void)
 
     tcase_add_loop_test(tc, test_join, 0, NITEMS(join_cases));
     tcase_add_test(tc, test_format);
+    tcase_add_loop_test(tc, test_cap, 0, NITEMS(cap_cases));
     suite_add_tcase(s, tc);
     return xb_check_run(s);
 }

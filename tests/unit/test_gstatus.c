@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,98 @@ START_TEST(test_tune_format)
 }
 END_TEST
 
+/*
+ * Extremes through both sides: whatever dom0 formats, the agent parses,
+ * each figure clamped to the parser's own bounds (a lying guest record
+ * made the daemon publish a need= the agent rejected).
+ */
+#define U64MAX UINT64_MAX
+#define KIBMAX (UINT64_C(1) << 34)
+static const struct {
+    const char *name;
+    uint64_t hb, need, target, free;
+    unsigned hbp, ocmax;
+    const char *state;
+    uint64_t want_hb, want_need, want_target, want_free;
+    unsigned want_hbp, want_ocmax;
+    const char *want_state;
+} extreme_cases[] = {
+    { "all zero", 0, 0, 0, 0, 0, 0, "managed", 0, 0, 0, 0, 1, 0, "managed" },
+    { "need from a lying record", 1, U64MAX, 0, 0, 10, 0, "managed", 1, KIBMAX,
+      0, 0, 10, 0, "managed" },
+    { "need just over 16 TiB", 1, KIBMAX + 1, 0, 0, 10, 0, "managed", 1, KIBMAX,
+      0, 0, 10, 0, "managed" },
+    { "need at 16 TiB", 1, KIBMAX, 0, 0, 10, 0, "managed", 1, KIBMAX, 0, 0, 10,
+      0, "managed" },
+    { "every figure at 2^64 - 1", U64MAX, U64MAX, U64MAX, U64MAX, 4000000000u,
+      4000000000u, "managed", UINT64_C(1) << 62, KIBMAX, KIBMAX, KIBMAX, 86400,
+      100000, "managed" },
+    { "state the parser cannot read", 1, 1, 1, 1, 1, 1, "BAD state", 1, 1, 1, 1,
+      1, 1, "unknown" },
+};
+
+START_TEST(test_format_extremes)
+{
+    struct xb_gstatus s, back;
+    char buf[XB_GSTATUS_MAX + 1], *cause = NULL;
+    int n;
+
+    sample(&s);
+    s.hb = extreme_cases[_i].hb;
+    s.need_kb = extreme_cases[_i].need;
+    s.target_kb = s.actual_kb = s.min_kb = s.max_kb = extreme_cases[_i].target;
+    s.free_kb = s.total_kb = extreme_cases[_i].free;
+    s.hb_period_s = extreme_cases[_i].hbp;
+    s.ocmax_pct = s.octgt_pct = extreme_cases[_i].ocmax;
+    snprintf(s.state, sizeof(s.state), "%s", extreme_cases[_i].state);
+    n = xb_gstatus_format(&s, buf, sizeof(buf));
+    ck_assert_int_gt(n, 0);
+    ck_assert_msg(xb_gstatus_parse(buf, (size_t)n, &back, &cause) == 0,
+                  "%s: %s", extreme_cases[_i].name, cause);
+    ck_assert_uint_eq(back.hb, extreme_cases[_i].want_hb);
+    ck_assert_uint_eq(back.need_kb, extreme_cases[_i].want_need);
+    ck_assert_uint_eq(back.target_kb, extreme_cases[_i].want_target);
+    ck_assert_uint_eq(back.actual_kb, extreme_cases[_i].want_target);
+    ck_assert_uint_eq(back.min_kb, extreme_cases[_i].want_target);
+    ck_assert_uint_eq(back.max_kb, extreme_cases[_i].want_target);
+    ck_assert_uint_eq(back.free_kb, extreme_cases[_i].want_free);
+    ck_assert_uint_eq(back.total_kb, extreme_cases[_i].want_free);
+    ck_assert_uint_eq(back.hb_period_s, extreme_cases[_i].want_hbp);
+    ck_assert_uint_eq(back.ocmax_pct, extreme_cases[_i].want_ocmax);
+    ck_assert_uint_eq(back.octgt_pct, extreme_cases[_i].want_ocmax);
+    ck_assert_str_eq(back.state, extreme_cases[_i].want_state);
+}
+END_TEST
+
+/* The settings line: every value inside the agent's bounds, so the agent
+ * never reports a clamp for what dom0 chose. */
+static const struct {
+    uint64_t v; /* every field set to this */
+} tune_extremes[] = { { 0 }, { 1 }, { UINT64_C(1) << 32 }, { UINT64_MAX } };
+
+START_TEST(test_tune_format_extremes)
+{
+    struct xb_gtune t, back;
+    uint32_t clamped, bad;
+    char buf[XB_GSTATUS_MAX + 1], *cause = NULL;
+
+    xb_gtune_defaults(&t);
+    t.present = (1u << XB_GT_COUNT) - 1;
+    for (int i = 0; i < XB_GT_COUNT; i++)
+        t.v[i] = tune_extremes[_i].v;
+    ck_assert_int_gt(xb_gtune_format(&t, buf, sizeof(buf)), 0);
+    xb_gtune_defaults(&back);
+    ck_assert_int_eq(
+        xb_gtune_parse(buf, strlen(buf), &back, &clamped, &bad, &cause), 0);
+    ck_assert_uint_eq(clamped, 0);
+    ck_assert_uint_eq(bad, 0);
+    for (int i = 0; i < XB_GT_COUNT; i++) {
+        ck_assert_uint_ge(back.v[i], xb_gtune_keys[i].min);
+        ck_assert_uint_le(back.v[i], xb_gtune_keys[i].max);
+    }
+}
+END_TEST
+
 int
 main(void)
 {
@@ -230,6 +323,9 @@ main(void)
     tcase_add_test(tc, test_parse_hostile_bytes);
     tcase_add_loop_test(tc, test_tune, 0, NITEMS(tune_cases));
     tcase_add_test(tc, test_tune_format);
+    tcase_add_loop_test(tc, test_format_extremes, 0, NITEMS(extreme_cases));
+    tcase_add_loop_test(tc, test_tune_format_extremes, 0,
+                        NITEMS(tune_extremes));
     suite_add_tcase(s, tc);
     return xb_check_run(s);
 }

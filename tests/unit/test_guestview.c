@@ -251,6 +251,11 @@ static const struct {
     { 2, 1000, 100, 3000, 700, 0, 1, -1 }, /* no pswpin before */
     { 2, 1000, 700, 3000, 100, 1, 1, -1 }, /* counter went back */
     { 2, 3000, 100, 3000, 700, 1, 1, -1 }, /* same instant */
+    /* A hostile jump neither wraps nor leaves the physical range
+     * (common/rate.h): 2^56 and 2^62 pages in one step. */
+    { 2, 1000, 0, 2000, UINT64_C(1) << 56, 1, 1, INT64_C(1) << 32 },
+    { 2, 1000, 0, 1001, UINT64_C(1) << 62, 1, 1, INT64_C(1) << 32 },
+    { 2, 1000, 5, 2000, (UINT64_C(1) << 54) + 5, 1, 1, INT64_C(1) << 32 },
 };
 
 START_TEST(test_swapin)

@@ -92,6 +92,23 @@ static const struct {
       1,
       30,
       0 },
+    /* Hostile jumps are clamped to the physical range (common/rate.h):
+     * ten years of stall in a second is 1000 ms/s, 2^62 pages a
+     * second is 2^32. */
+    { "PSI jumps by years: at most 1000 ms/s",
+      { { 1000, 1, 0, 0 }, { 2000, 2, 315360000000000LL, 0 } },
+      2,
+      1,
+      1,
+      1000,
+      0 },
+    { "swap-in jumps by 2^62: clamped, no wrap",
+      { { 1000, 1, 0, 0 }, { 2000, 2, 0, 1LL << 62 } },
+      2,
+      1,
+      1,
+      0,
+      4294967296.0 },
     { "same timestamp: unknown",
       { { 1000, 1, 0, 0 }, { 1000, 2, 10, 10 } },
       2,

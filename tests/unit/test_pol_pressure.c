@@ -397,6 +397,44 @@ START_TEST(test_pressure_reasons)
 }
 END_TEST
 
+/*
+ * Hostile counters (common/rate.h): a PSI total that jumps by years, or a
+ * swap-in or refault counter that jumps by 2^56 in 10 s, is read at its
+ * physical limit (1000 ms/s, 2^32 pages/s), so the signal in the reason
+ * stays within what a real guest can report.
+ */
+static const struct {
+    uint64_t dsome, dswp, dref;
+    const char *reason;
+} hostile_cases[] = {
+    { UINT64_C(315360000000000), 0, 0, "stall 100.0x: grow" },
+    { 0, UINT64_C(1) << 56, 0, "swap-in 16777216.0x: grow" },
+    { 0, 0, UINT64_C(1) << 56, "refault 4194304.0x: grow" },
+};
+
+START_TEST(test_pressure_hostile_rates)
+{
+    struct xb_policy_inst *pi = tp_create("pressure", NULL);
+    struct tp_case c = { "hostile",
+                         NULL,
+                         MiB(8192),
+                         0,
+                         1,
+                         { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0,
+                             2, CALM(124), 0 } } };
+    struct xb_pol_want out[TP_MAXDOM];
+    struct tp_snap ts;
+
+    c.d[0].s[1].psis += hostile_cases[_i].dsome;
+    c.d[0].s[1].pswpin += hostile_cases[_i].dswp;
+    c.d[0].s[1].refault += hostile_cases[_i].dref;
+    tp_build(&c, &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason, hostile_cases[_i].reason);
+    xb_policy_destroy(pi);
+}
+END_TEST
+
 /* Cross-parameter checks in init name both parameters. */
 START_TEST(test_pressure_init)
 {
@@ -425,6 +463,9 @@ main(void)
                         (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_pressure_reasons);
     tcase_add_test(tc, test_pressure_init);
+    tcase_add_loop_test(
+        tc, test_pressure_hostile_rates, 0,
+        (int)(sizeof(hostile_cases) / sizeof(hostile_cases[0])));
     suite_add_tcase(s, tc);
     return tp_main(s);
 }

@@ -50,10 +50,10 @@ static const struct {
     const char *policy, *params, *jpath, *errors;
 } create_cases[] = {
     { "balloon", NULL, "policy.params",
-      "policy.name: unknown policy 'balloon' (known: static, selfballoon, "
+      "policy.name: unknown policy \"balloon\" (known: static, selfballoon, "
       "proportional, squeeze, pressure)" },
     { "balloon", NULL, NULL,
-      "name: unknown policy 'balloon' (known: static, selfballoon, "
+      "name: unknown policy \"balloon\" (known: static, selfballoon, "
       "proportional, squeeze, pressure)" },
     { "proportional", "{\"margin\": 0.5}", "policy.params",
       "policy.params.margin: 0.5 is out of range [1, 4]" },
@@ -62,13 +62,11 @@ static const struct {
     { "proportional", "{\"margin\": 9, \"floor\": \"12X\", \"bogus\": 1}",
       "policy.params",
       "policy.params.margin: 9 is out of range [1, 4]\n"
-      "policy.params.floor: \"12X\" is not a size (an integer in KiB or a "
-      "string like \"512M\")\n"
+      "policy.params.floor: \"12X\" is not a size (use K, M, G or T)\n"
       "policy.params.bogus: unknown parameter (valid for 'proportional': "
       "margin, floor)" },
     { "proportional", "{\"floor\": \"32T\"}", "policy.params",
-      "policy.params.floor: 34359738368 KiB is out of range [0, "
-      "17179869184] KiB" },
+      "policy.params.floor: 32T is out of range [0, 16T]" },
     { "proportional", "{\"margin\": \"1.5\"}", "policy.params",
       "policy.params.margin: expected a number" },
     { "selfballoon", "{\"downhysteresis\": 1.5}", "policy.params",
@@ -81,10 +79,21 @@ static const struct {
       "policy.params.x: unknown parameter (policy 'static' takes none)" },
     { "squeeze", "[1]", "policy.params", "policy.params: expected an object" },
     { "pressure", "{\"window\": \"2h\"}", "policy.params",
-      "policy.params.window: 7200000 ms is out of range [1000, 600000] ms" },
+      "policy.params.window: 2h is out of range [1s, 10m]" },
     { "pressure", "{\"window\": \"5 s\"}", "policy.params",
-      "policy.params.window: \"5 s\" is not a duration (an integer in ms "
-      "or a string like \"10s\")" },
+      "policy.params.window: \"5 s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    /* Every kind of leading whitespace, the same answer (strtod skipped
+     * "\t" and "\n"). */
+    { "pressure", "{\"window\": \"\\t5s\"}", "policy.params",
+      "policy.params.window: \"?5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    { "pressure", "{\"window\": \"\\n5s\"}", "policy.params",
+      "policy.params.window: \"?5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
+    { "pressure", "{\"window\": \" 5s\"}", "policy.params",
+      "policy.params.window: \" 5s\" is not a duration (use ms, s, m, h or "
+      "d)" },
     { "pressure", "{\"grow_step\": 0.5}", "policy.params",
       "policy.params: need grow_step (0.5) <= grow_max (0.25) <= "
       "emergency_step (0.5)" },
@@ -277,6 +286,68 @@ START_TEST(test_plan_clamps)
 }
 END_TEST
 
+/*
+ * A lying record (every figure at its parser's bound) under every policy:
+ * the target stays in [min, max], the need within 16 TiB.
+ */
+START_TEST(test_plan_bounds_lying_record)
+{
+    const struct xb_policy *pol = xb_policies[_i];
+    struct xb_policy_inst *pi;
+    struct xb_errlist el;
+    struct xb_pol_sample h[2];
+    struct xb_pol_dom dom;
+    struct xb_pol_snapshot snap;
+    struct xb_pol_want out;
+    uint64_t kmax = UINT64_C(1) << 34, cmax = UINT64_C(1) << 62;
+
+    memset(h, 0, sizeof(h));
+    for (int k = 0; k < 2; k++) {
+        struct xb_record *r = &h[k].rec;
+
+        h[k].t_ms = 1000 * (uint64_t)(k + 1);
+        xb_record_set(r, XB_F_SEQ, (uint64_t)k + 1);
+        xb_record_set(r, XB_F_TOTAL, kmax);
+        xb_record_set(r, XB_F_FREE, 0);
+        xb_record_set(r, XB_F_AVAIL, 0);
+        xb_record_set(r, XB_F_COMMITTED, kmax);
+        xb_record_set(r, XB_F_SWAPTOTAL, kmax);
+        xb_record_set(r, XB_F_SWAPFREE, 0);
+        xb_record_set(r, XB_F_BALLOON, kmax);
+        xb_record_set(r, XB_F_PSWPIN, k ? cmax : 0);
+        xb_record_set(r, XB_F_REFAULT, k ? cmax : 0);
+        xb_record_set(r, XB_F_PSI_SOME, k ? cmax : 0);
+        xb_record_set(r, XB_F_PSI_FULL, k ? cmax : 0);
+    }
+    memset(&dom, 0, sizeof(dom));
+    dom.domid = 1;
+    dom.name = "liar";
+    dom.actual_kb = dom.target_kb = 1048576;
+    dom.min_kb = 262144;
+    dom.max_kb = 2097152;
+    dom.weight = 100;
+    dom.hist = h;
+    dom.nhist = 2;
+    memset(&snap, 0, sizeof(snap));
+    snap.now_ms = 2000;
+    snap.host_total_kb = 8388608;
+    snap.host_free_kb = 4194304;
+    snap.reserve_kb = 131072;
+    snap.doms = &dom;
+    snap.ndoms = 1;
+    xb_errlist_init(&el);
+    pi = xb_policy_create(pol->name, NULL, "policy.params", &el);
+    ck_assert_ptr_nonnull(pi);
+    xb_policy_plan(pi, &snap, &out);
+    ck_assert_uint_ge(out.target_kb, dom.min_kb);
+    ck_assert_uint_le(out.target_kb, dom.max_kb);
+    ck_assert_msg(out.need_kb <= kmax, "%s: need %llu", pol->name,
+                  (unsigned long long)out.need_kb);
+    xb_policy_destroy(pi);
+    xb_errlist_dispose(&el);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -291,6 +362,7 @@ main(void)
     tcase_add_test(tc, test_units);
     tcase_add_test(tc, test_catalogue);
     tcase_add_test(tc, test_plan_clamps);
+    tcase_add_loop_test(tc, test_plan_bounds_lying_record, 0, 5);
     suite_add_tcase(s, tc);
     return tp_main(s);
 }

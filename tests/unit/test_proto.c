@@ -59,6 +59,10 @@ static const struct reqcase reqcases[] = {
       "\"args\" must be an object" },
     { "{\"id\":4,\"cmd\":\"status\",\"extra\":1}", -2, 4, NULL,
       "unknown request member" },
+    /* A client's bytes come back quoted (common/quote.h). */
+    { "{\"id\":4,\"cmd\":\"status\",\"\\u001b]0;x\\u0007\":1}", -2, 4, NULL,
+      "unknown request member \"?]0;x?\"" },
+    { "{\"id\":4,\"cmd\":\x1b}", -1, -1, NULL, "near '?'" },
     /* not an object, not JSON, trailing garbage, duplicates */
     { "[1,2,3]", -1, -1, NULL, "not a JSON object" },
     { "\"status\"", -1, -1, NULL, "not a JSON object" },
@@ -385,10 +389,13 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* The CLI's sizes: the shared parser (common/number.h), a bare number is
+ * KiB; refusals in the config's words. */
 struct sizecase {
     const char *s;
     int rc;
     uint64_t kb;
+    const char *cause; /* a part of the refusal */
 };
 
 static const struct sizecase sizecases[] = {
@@ -403,17 +410,21 @@ static const struct sizecase sizecases[] = {
     { "64KiB", 0, 64 },
     { "0", 0, 0 },
     { "0.5M", 0, 512 },
-    { "", -1, 0 },
-    { "M", -1, 0 },
-    { "-1M", -1, 0 },
-    { "1.5", -1, 0 },
-    { "1..5G", -1, 0 },
-    { "1.2.3G", -1, 0 },
-    { "12Q", -1, 0 },
-    { "12 M", -1, 0 },
-    { "1e3M", -1, 0 },
-    { "99999999999999999999T", -1, 0 },
-    { "nan", -1, 0 },
+    { "", -1, 0, "\"\" is not a size (use K, M, G or T)" },
+    { "M", -1, 0, "is not a size" },
+    { "-1M", -1, 0, "\"-1M\" is negative" },
+    { "1.5", -1, 0, "\"1.5\" is not a whole number of KiB" },
+    { "1..5G", -1, 0, "is not a size" },
+    { "1.2.3G", -1, 0, "is not a size" },
+    { "12Q", -1, 0, "is not a size" },
+    { "12 M", -1, 0, "is not a size" },
+    { "1e3M", -1, 0, "is not a size" },
+    { "99999999999999999999T", -1, 0, "is too large" },
+    { "18446744073709551616", -1, 0, "\"18446744073709551616\" is too large" },
+    { "nan", -1, 0, "is not a size" },
+    { " 1G", -1, 0, "\" 1G\" is not a size" },
+    { "\t1G", -1, 0, "\"?1G\" is not a size" },
+    { "\n1G", -1, 0, "\"?1G\" is not a size" },
 };
 
 START_TEST(test_parse_size)
@@ -427,29 +438,45 @@ START_TEST(test_parse_size)
         ck_assert_msg(kb == c->kb, "'%s' -> %llu", c->s,
                       (unsigned long long)kb);
     else
-        ck_assert_ptr_nonnull(strstr(cause, "bad size"));
+        ck_assert_msg(strstr(cause, c->cause) != NULL, "'%s': %s", c->s, cause);
     free(cause);
 }
 END_TEST
 
+/* reserve --for: a bare number is seconds, at most CMD_HOLD_MAX_S. */
+static const struct {
+    const char *s;
+    int rc;
+    uint64_t secs;
+    const char *cause;
+} seccases[] = {
+    { "90", 0, 90 },
+    { "90s", 0, 90 },
+    { "5m", 0, 300 },
+    { "2h", 0, 7200 },
+    { "1d", 0, 86400 },
+    { "3650d", 0, CMD_HOLD_MAX_S },
+    { "3651d", -1, 0, "315446400s is out of range [0, 87600h]" },
+    { "99999999999d", -1, 0, "\"99999999999d\" is too large" },
+    { "-5", -1, 0, "\"-5\" is negative" },
+    { "5x", -1, 0, "\"5x\" is not a duration" },
+    { "1500ms", -1, 0, "\"1500ms\" is not a whole number of seconds" },
+    { "", -1, 0, "\"\" is not a duration" },
+    { "\t90", -1, 0, "\"?90\" is not a duration" },
+};
+
 START_TEST(test_parse_seconds)
 {
-    uint64_t s;
+    uint64_t s = 0;
     char *cause = NULL;
 
-    ck_assert_int_eq(cmd_parse_seconds("90", &s, NULL), 0);
-    ck_assert_uint_eq(s, 90);
-    ck_assert_int_eq(cmd_parse_seconds("5m", &s, NULL), 0);
-    ck_assert_uint_eq(s, 300);
-    ck_assert_int_eq(cmd_parse_seconds("2h", &s, NULL), 0);
-    ck_assert_uint_eq(s, 7200);
-    ck_assert_int_eq(cmd_parse_seconds("1d", &s, NULL), 0);
-    ck_assert_uint_eq(s, 86400);
-    ck_assert_int_eq(cmd_parse_seconds("-5", &s, NULL), -1);
-    ck_assert_int_eq(cmd_parse_seconds("5x", &s, NULL), -1);
-    ck_assert_int_eq(cmd_parse_seconds("99999999999d", &s, NULL), -1);
-    ck_assert_int_eq(cmd_parse_seconds("", &s, &cause), -1);
-    ck_assert_ptr_nonnull(strstr(cause, "bad duration"));
+    ck_assert_int_eq(cmd_parse_seconds(seccases[_i].s, &s, &cause),
+                     seccases[_i].rc);
+    if (seccases[_i].rc == 0)
+        ck_assert_uint_eq(s, seccases[_i].secs);
+    else
+        ck_assert_msg(strstr(cause, seccases[_i].cause) != NULL, "'%s': %s",
+                      seccases[_i].s, cause);
     free(cause);
 }
 END_TEST
@@ -558,6 +585,9 @@ struct argcase {
 static const struct argcase argcases[] = {
     { "status", "{}", NULL },
     { "status", "{\"verbose\":true}", "unknown argument \"verbose\"" },
+    { "status", "{\"\\u001b[2J\":true}", "unknown argument \"?[2J\"" },
+    { "set", "{\"domain\":\"web\",\"key\":\"\\u001b[2J\",\"value\":\"1\"}",
+      "unknown setting \"?[2J\"" },
     { "show", "{}", "missing argument \"domain\"" },
     { "show", "{\"domain\":5}", "\"domain\" must be a string" },
     { "show", "{\"domain\":\"nosuch\"}", "no such domain" },
@@ -579,6 +609,15 @@ static const struct argcase argcases[] = {
     { "reserve", "{\"size_kb\":1024,\"for_s\":-1}", "must be positive" },
     { "reserve", "{\"size_kb\":99999999999}", "cannot free" },
     { "reserve", "{\"size_kb\":1024,\"for_s\":10}", NULL },
+    /* The protocol bounds a hold like the CLI: "forever" in seconds would
+     * overflow in milliseconds and expire at once. */
+    { "reserve", "{\"size_kb\":1024,\"for_s\":315360000}", NULL },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":315360001}",
+      "315360001s is out of range [0, 87600h]" },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":18446744073709551}",
+      "is out of range" },
+    { "reserve", "{\"size_kb\":1024,\"for_s\":9223372036854775807}",
+      "is out of range" },
     { "release", "{\"id\":-1}", "bad hold id" },
     { "release", "{\"id\":4294967296}", "bad hold id" },
     { "release", "{\"id\":99}", "no hold 99" },
@@ -810,7 +849,7 @@ proto_suite(void)
     tc = tcase_create("cmd");
     tcase_add_test(tc, test_table);
     tcase_add_loop_test(tc, test_parse_size, 0, NCASES(sizecases));
-    tcase_add_test(tc, test_parse_seconds);
+    tcase_add_loop_test(tc, test_parse_seconds, 0, NCASES(seccases));
     tcase_add_test(tc, test_parse_param);
     tcase_add_test(tc, test_cli_parsers);
     tcase_add_loop_test(tc, test_exec_args, 0, NCASES(argcases));

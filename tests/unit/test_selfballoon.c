@@ -79,6 +79,28 @@ static const struct {
       /* floor: minimum_target(1000000 KiB = 976 MiB) = 104 + 122 MiB */
       { 231424, 231424, 903928, 903928 } },
     { "no MemTotal", { 0 }, { 0, 1000, 0, 0, 0 }, -1, { 0, 0, 0, 0 } },
+    /* A bogus memory/static-max is ignored (as if unknown): the floor
+     * and the guest's own size rule, never a target below the floor. */
+    { "static-max 1 KiB under a 512 MiB guest: ignored",
+      { 0 },
+      { 500000, 100000, 400000, 524288, 1 },
+      0,
+      { 172032, 172032, 467204, 491492, 1 } },
+    { "static-max 64 MiB under a 512 MiB guest: ignored",
+      { 0 },
+      { 500000, 100000, 400000, 524288, 65536 },
+      0,
+      { 172032, 172032, 467204, 491492, 1 } },
+    { "static-max 1 KiB under a busy 128 MiB guest: the floor holds",
+      { 0 },
+      { 120000, 20000, 30000, 131072, 1 },
+      0,
+      { 155536, 155536, 155536, 166608, 1 } },
+    { "static-max at MemTotal, floor above it: the floor wins",
+      { 0 },
+      { 120000, 20000, 30000, 131072, 120000 },
+      0,
+      { 155536, 155536, 155536, 166608, 0 } },
 };
 
 START_TEST(test_compute)
@@ -93,14 +115,19 @@ START_TEST(test_compute)
         p = sb_cases[_i].p;
     rc = ag_sb_compute(&p, &sb_cases[_i].in, &out);
     ck_assert_msg(rc == sb_cases[_i].rc, "%s: rc %d", sb_cases[_i].name, rc);
-    ck_assert_msg(
-        out.goal_kb == sb_cases[_i].want.goal_kb &&
-            out.floor_kb == sb_cases[_i].want.floor_kb &&
-            out.tgt_kb == sb_cases[_i].want.tgt_kb &&
-            out.target_kb == sb_cases[_i].want.target_kb,
-        "%s: goal %llu floor %llu tgt %llu target %llu", sb_cases[_i].name,
-        (unsigned long long)out.goal_kb, (unsigned long long)out.floor_kb,
-        (unsigned long long)out.tgt_kb, (unsigned long long)out.target_kb);
+    ck_assert_msg(out.goal_kb == sb_cases[_i].want.goal_kb &&
+                      out.floor_kb == sb_cases[_i].want.floor_kb &&
+                      out.tgt_kb == sb_cases[_i].want.tgt_kb &&
+                      out.target_kb == sb_cases[_i].want.target_kb &&
+                      out.maxmem_ignored == sb_cases[_i].want.maxmem_ignored,
+                  "%s: goal %llu floor %llu tgt %llu target %llu ignored %d",
+                  sb_cases[_i].name, (unsigned long long)out.goal_kb,
+                  (unsigned long long)out.floor_kb,
+                  (unsigned long long)out.tgt_kb,
+                  (unsigned long long)out.target_kb, out.maxmem_ignored);
+    /* The floor wins: never below it, in either frame. */
+    if (rc == 0)
+        ck_assert_uint_ge(out.goal_kb, out.floor_kb);
 }
 END_TEST
 

@@ -130,8 +130,10 @@ main(int argc, char **argv)
 
     xb_errlist_init(&el);
     if ((sc = scn_load(argv[optind], &ov, &el)) == NULL) {
-        for (size_t i = 0; i < el.n; i++)
-            fprintf(stderr, "%s\n", el.msgs[i]);
+        char *msgs = xb_errlist_join(&el);
+
+        fprintf(stderr, "%s\n", msgs);
+        free(msgs);
         xb_errlist_dispose(&el);
         return 1;
     }
