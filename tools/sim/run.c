@@ -199,8 +199,8 @@ launch(struct run *r)
     }
     /* Met as the daemon says it is: free in Xen net of the reserve, the
      * hold and every promise not yet taken. */
-    if (sim_host_free_kb(&r->h) >= r->sc->cfg->reserve_kb + r->held_kb +
-                                       sim_host_promised_kb(&r->h)) {
+    if (sim_host_free_kb(&r->h) >=
+        r->sc->cfg->reserve_kb + r->held_kb + sim_host_promised_kb(&r->h)) {
         snprintf(name, sizeof(name), "%s-%u", tmpl->name, r->launched + 1);
         if (add_guest(r, tmpl, name) == 0)
             r->launched++;
