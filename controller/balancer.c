@@ -259,25 +259,38 @@ given_at(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
  * (water-filling).  A fast donor gives more than a slow one; one that runs
  * out of room gives what it has.  Returns what is left.
  */
+typedef uint64_t (*bal_amount_fn)(const struct bal_params *p,
+                                  const struct bal_dom *doms, unsigned n,
+                                  uint64_t t_ms);
+
+/* The least t_ms at which amount(t_ms) reaches kb (amount grows with t;
+ * searched up to 2^40 ms). */
+static uint64_t
+least_ms(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
+         uint64_t kb, bal_amount_fn amount)
+{
+    uint64_t lo_ms = 0, hi_ms = 1;
+
+    while (amount(p, doms, n, hi_ms) < kb && hi_ms < (1ULL << 40))
+        hi_ms *= 2;
+    while (lo_ms + 1 < hi_ms) {
+        uint64_t mid = lo_ms + (hi_ms - lo_ms) / 2;
+
+        if (amount(p, doms, n, mid) >= kb)
+            hi_ms = mid;
+        else
+            lo_ms = mid;
+    }
+    return hi_ms;
+}
+
 /* The least t_ms in which the donors give kb (or the time they need to
  * give all they have). */
 static uint64_t
 fill_ms(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
         uint64_t kb)
 {
-    uint64_t lo_ms = 0, hi_ms = 1;
-
-    while (given_at(p, doms, n, hi_ms) < kb && hi_ms < (1ULL << 40))
-        hi_ms *= 2;
-    while (lo_ms + 1 < hi_ms) {
-        uint64_t mid = lo_ms + (hi_ms - lo_ms) / 2;
-
-        if (given_at(p, doms, n, mid) >= kb)
-            hi_ms = mid;
-        else
-            lo_ms = mid;
-    }
-    return hi_ms;
+    return least_ms(p, doms, n, kb, given_at);
 }
 
 uint64_t
@@ -351,23 +364,11 @@ static uint64_t
 covered_ms(const struct bal_params *p, const struct bal_dom *doms, unsigned n,
            uint64_t kb)
 {
-    uint64_t total = 0, lo_ms = 0, hi_ms = 1;
+    uint64_t total = 0;
 
     for (unsigned i = 0; i < n; i++)
         total += donor(&doms[i]) ? pending(p, &doms[i]) : 0;
-    if (kb > total)
-        kb = total;
-    while (released_at(p, doms, n, hi_ms) < kb && hi_ms < (1ULL << 40))
-        hi_ms *= 2;
-    while (lo_ms + 1 < hi_ms) {
-        uint64_t mid = lo_ms + (hi_ms - lo_ms) / 2;
-
-        if (released_at(p, doms, n, mid) >= kb)
-            hi_ms = mid;
-        else
-            lo_ms = mid;
-    }
-    return hi_ms;
+    return least_ms(p, doms, n, kb < total ? kb : total, released_at);
 }
 
 static void
