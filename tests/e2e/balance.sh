@@ -196,6 +196,7 @@ case $out in
 esac
 no_holds || fail "something is held after a failed reserve --wait"
 # Met by shrinking the guests: --wait returns 0 once 200M is free in Xen.
+free=$(host_free_mb)
 before=""
 for g in $(guest_names); do
     before="$before $(ctl_dom "$g" target_kb)"
@@ -212,8 +213,11 @@ for g in $(guest_names); do
     le "$(ctl_dom "$g" target_kb)" $((${1:-0} - 1)) && shrunk=$((shrunk + 1))
     shift
 done
-info "guests shrunk to make room: $shrunk"
-ge "$shrunk" 2 || fail "room made by $shrunk guest(s), not several"
+info "guests shrunk to make room: $shrunk (host free before: ${free}M)"
+# When the host was full, the room came from the guests, several of them.
+if le "$free" $((200 + RESERVE_MB)); then
+    ge "$shrunk" 2 || fail "room made by $shrunk guest(s), not several"
+fi
 create_guest g4 160 160 || fail "xl create g4 failed after reserve --wait"
 wait_agent g4
 ctl release || fail "xenballoon-ctl release failed"
