@@ -40,22 +40,25 @@ promised(const struct bal_dom *doms, unsigned n, int use_new)
     return sum;
 }
 
-/*
- * Memory shrinking domains are still to release and will: not a stuck
- * domain's, and not the last few MiB of one that has arrived (within
- * progress_kb of its target), for balloons stop short.
- */
+/* What d is still releasing toward a target it has not reached (not the
+ * last few MiB of one that has arrived): its balloon is busy with that
+ * first. */
+static uint64_t
+pending(const struct bal_params *p, const struct bal_dom *d)
+{
+    uint64_t gap = sat_sub(d->actual_kb, d->new_target_kb);
+
+    return !d->stuck && gap > p->progress_kb ? gap : 0;
+}
+
+/* Memory shrinking domains are still to release and will (pending). */
 static uint64_t
 releasing(const struct bal_params *p, const struct bal_dom *doms, unsigned n)
 {
     uint64_t sum = 0;
 
-    for (unsigned i = 0; i < n; i++) {
-        uint64_t gap = sat_sub(doms[i].actual_kb, doms[i].new_target_kb);
-
-        if (!doms[i].stuck && gap > p->progress_kb)
-            sum += gap;
-    }
+    for (unsigned i = 0; i < n; i++)
+        sum += pending(p, &doms[i]);
     return sum;
 }
 
@@ -216,17 +219,6 @@ static uint64_t
 rate_of(const struct bal_params *p, const struct bal_dom *d)
 {
     return d->rate_kb_s ? d->rate_kb_s : p->rate_kb_s ? p->rate_kb_s : 1;
-}
-
-/* What d is still releasing toward a target it has not reached (not the
- * last few MiB of one that has arrived): its balloon is busy with that
- * first. */
-static uint64_t
-pending(const struct bal_params *p, const struct bal_dom *d)
-{
-    uint64_t gap = sat_sub(d->actual_kb, d->new_target_kb);
-
-    return !d->stuck && gap > p->progress_kb ? gap : 0;
 }
 
 /* What d gives, beyond what it is already releasing, if every donor

@@ -89,7 +89,7 @@ dmn_apply_rules(struct xb_daemon *d, struct dom *dom)
     dom_apply_rules(dom, d->cfg);
 }
 
-static void rebalance(struct xb_daemon *d, int scanned);
+static int rebalance(struct xb_daemon *d, int scanned);
 
 /* The fast path: a rebalance as soon as the loop is back from the
  * current callback (never inside a backend's callback, which may be in
@@ -227,11 +227,10 @@ rescan(struct xb_daemon *d, int full)
                 continue;
             }
             dom = domtab_add(&d->doms, v[i].domid);
-            if (v[i].domid != 0)
-                memcpy(dom->name, name, sizeof(dom->name));
-            else if (d->hv->domname(d->hvp, 0, dom->name, sizeof(dom->name)) <
-                     0)
-                snprintf(dom->name, sizeof(dom->name), "Domain-0");
+            if (v[i].domid == 0 &&
+                d->hv->domname(d->hvp, 0, name, sizeof(name)) < 0)
+                snprintf(name, sizeof(name), "Domain-0");
+            dom_set_name(dom, name);
             dom->actual_kb = v[i].actual_kb;
             /* Carry on from the target in force: a restarted daemon
              * rebuilds its view from the hypervisor and xenstore. */
@@ -332,8 +331,9 @@ apply(struct xb_daemon *d, struct dom *dom, const struct bal_dom *b,
                           bal_why_name(b->why), "reason", dom->reason));
 }
 
-/* `scanned`: the caller has just listed the domains; don't list again. */
-static void
+/* `scanned`: the caller has just listed the domains; don't list again.
+ * Returns 0, or -1 when it could not run (holds were not updated). */
+static int
 rebalance(struct xb_daemon *d, int scanned)
 {
     struct bal_dom *bd;
@@ -342,14 +342,14 @@ rebalance(struct xb_daemon *d, int scanned)
     char *cause = NULL;
 
     if (!d->xs_up)
-        return; /* never act on a view we cannot refresh */
+        return -1; /* never act on a view we cannot refresh */
     /* Allocations and host free read together: a promise is judged
      * against the allocation that the free figure already reflects. */
     if (!scanned && rescan(d, d->need_rescan) < 0)
-        return;
+        return -1;
     if (d->hv->physinfo(d->hvp, &d->phys) < 0) {
         log_warn("reading host memory");
-        return;
+        return -1;
     }
     n = d->doms.n;
     bd = xb_calloc(n, sizeof(*bd));
@@ -360,7 +360,7 @@ rebalance(struct xb_daemon *d, int scanned)
         log_warnx("BUG: balancer plan refused: %s", cause);
         free(cause);
         free(bd);
-        return;
+        return -1;
     }
     trigger = d->trigger_ms != 0 ? d->trigger_ms : now;
     d->trigger_ms = 0;
@@ -377,6 +377,7 @@ rebalance(struct xb_daemon *d, int scanned)
     free(bd);
     dmn_holds_update(d, now);
     dmn_guest_publish(d, now);
+    return 0;
 }
 
 static void
@@ -456,8 +457,9 @@ on_tick(evutil_socket_t fd, short what, void *arg)
                                   (json_int_t)dom->domid, "name", dom->name));
         }
     }
-    dmn_holds_update(d, now); /* deadlines and expiry, even if idle */
-    rebalance(d, 1);
+    /* Holds' deadlines and expiry run even when no rebalance can. */
+    if (rebalance(d, 1) < 0)
+        dmn_holds_update(d, now);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "domain.h"
+#include "rate.h"
 #include "xmalloc.h"
 
 /* Rejection log lines per domain: a burst of 3, then one a minute. */
@@ -267,22 +268,34 @@ int
 dom_distress(const struct dom *d)
 {
     const struct xb_pol_sample *a, *b;
-    uint64_t dt;
+    double stall;
 
     if (d->nhist < 2)
         return 0;
     a = &d->hist[d->nhist - 2];
     b = &d->hist[d->nhist - 1];
-    dt = b->t_ms > a->t_ms ? b->t_ms - a->t_ms : 1;
     if (grew(&a->rec, &b->rec, XB_F_OOMKILL) > 0 ||
         grew(&a->rec, &b->rec, XB_F_PSWPIN) >= DOM_DISTRESS_SWAPIN_PAGES ||
         xb_record_used_kb(&b->rec) >=
             xb_record_used_kb(&a->rec) + DOM_DISTRESS_GROWTH_KB)
         return 1;
-    /* Stall in us over dt in ms: permille = us / dt (no overflow: the
-     * quotient is compared, never the product). */
-    return grew(&a->rec, &b->rec, XB_F_PSI_SOME) / dt >=
-           DOM_DISTRESS_PSI_PERMILLE;
+    /* ms of stall per second is the permille of the time stalled. */
+    return xb_rate(&a->rec, a->t_ms, &b->rec, b->t_ms, XB_F_PSI_SOME, &stall) ==
+               0 &&
+           stall >= DOM_DISTRESS_PSI_PERMILLE;
+}
+
+void
+dom_set_name(struct dom *d, const char *untrusted_name)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < sizeof(d->name) && untrusted_name[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)untrusted_name[i];
+
+        d->name[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    d->name[i] = '\0';
 }
 
 void

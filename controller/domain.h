@@ -112,6 +112,10 @@ struct dom *domtab_find(const struct domtab *t, uint32_t domid);
 struct dom *domtab_lookup(const struct domtab *t, const char *s);
 struct dom *domtab_add(struct domtab *t, uint32_t domid);
 void domtab_remove(struct domtab *t, uint32_t domid);
+/* The name as xenstore has it, cut to fit and with control bytes as '?':
+ * it reaches logs, replies and terminals (`show`, `top`, reserve's list
+ * of domains that did not cooperate) as it is stored. */
+void dom_set_name(struct dom *d, const char *untrusted_name);
 /* Changes how many samples each domain keeps (newest kept). */
 void domtab_set_history(struct domtab *t, unsigned cap);
 

@@ -359,6 +359,27 @@ START_TEST(test_learnt_limits)
 }
 END_TEST
 
+/* A name from xenstore is stored cut to fit, control bytes as '?'. */
+START_TEST(test_set_name)
+{
+    struct domtab t;
+    struct dom *d;
+    char longname[200];
+
+    domtab_init(&t, 2);
+    d = domtab_add(&t, 3);
+    dom_set_name(d, "web-1");
+    ck_assert_str_eq(d->name, "web-1");
+    dom_set_name(d, "\x1b]0;owned\x07\x7f");
+    ck_assert_str_eq(d->name, "?]0;owned??");
+    memset(longname, 'x', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    dom_set_name(d, longname);
+    ck_assert_uint_eq(strlen(d->name), sizeof(d->name) - 1);
+    domtab_dispose(&t);
+}
+END_TEST
+
 /* The fast path's test: two records 1 s apart, exact thresholds. */
 static const struct {
     const char *a, *b;
@@ -543,6 +564,7 @@ suite(void)
     tcase_add_test(tc, test_states);
     tcase_add_test(tc, test_stuck_timer_from_progress);
     tcase_add_test(tc, test_learnt_limits);
+    tcase_add_test(tc, test_set_name);
     tcase_add_loop_test(tc, test_distress, 0,
                         sizeof(distress_cases) / sizeof(distress_cases[0]));
     tcase_add_loop_test(tc, test_suspect_story, 0,

@@ -86,7 +86,7 @@ controller_add(struct run *r, uint32_t domid)
     const struct sim_dom *sd = &r->h.doms[domid];
     struct dom *dom = domtab_add(&r->t, domid);
 
-    snprintf(dom->name, sizeof(dom->name), "%s", sd->name);
+    dom_set_name(dom, sd->name);
     dom->actual_kb = sd->actual_kb;
     dom->target_kb = sd->target_kb;
     dom->maxmem_kb = sd->maxmem_kb;
