@@ -15,10 +15,14 @@
  *     (qmemman's balance_when_enough_memory, without its 0.999 factor:
  *     the balancer keeps the reserve).
  *   low (sum pref > pool): donors (pref <= actual, or at max) go down to
- *     pref; acceptors share only what is free right now (host free -
- *     reserve - promised but not yet taken), in proportion to pref, on
- *     top of what they hold, never above pref
- *     (balance_when_low_on_memory; the cap at pref is ours).
+ *     pref (balance_when_low_on_memory).  Every other domain's share is
+ *     pool * pref / sum pref: one holding more than its share goes down
+ *     to it, so that memory still moves when every domain is below its
+ *     preference (qmemman would find no donor and move nothing).
+ *     Acceptors (below their share) take only what is free right now
+ *     (host free - reserve - promised but not yet taken): each its whole
+ *     gap when that covers every gap, else in proportion to pref on top
+ *     of what they hold; never above their share.
  *
  * The floor default is qmemman's MIN_PREFMEM, 200 MiB: below that a
  * general-purpose Linux guest has no room for page cache at all.  dom0 is
@@ -89,10 +93,27 @@ prop_enough(const struct xb_pol_snapshot *snap, uint64_t pool,
     free(t);
 }
 
+/* A domain's share of a scarce pool: in proportion to its preference,
+ * never below its min. */
+static uint64_t
+prop_share(const struct xb_pol_dom *d, uint64_t pool, uint64_t pref,
+           uint64_t sumpref)
+{
+    return xb_pol_clamp(d, pol_muldiv(pool, pref, sumpref));
+}
+
+static int
+prop_donor(const struct xb_pol_dom *d, uint64_t pref)
+{
+    return pref <= d->actual_kb || d->actual_kb >= d->max_kb;
+}
+
 static void
-prop_low(const struct xb_pol_snapshot *snap, struct xb_pol_want *out)
+prop_low(const struct xb_pol_snapshot *snap, uint64_t pool, uint64_t sumpref,
+         struct xb_pol_want *out)
 {
     uint64_t free_now = snap->host_free_kb, promised = 0, accpref = 0;
+    uint64_t gaps = 0;
 
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
@@ -104,25 +125,42 @@ prop_low(const struct xb_pol_snapshot *snap, struct xb_pol_want *out)
     free_now = free_now > promised ? free_now - promised : 0;
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
+        uint64_t pref = out[i].target_kb, cap;
 
-        if (xb_pol_latest(d) != NULL && out[i].target_kb > d->actual_kb &&
-            d->actual_kb < d->max_kb)
-            accpref += out[i].target_kb;
+        if (xb_pol_latest(d) == NULL || prop_donor(d, pref))
+            continue;
+        cap = prop_share(d, pool, pref, sumpref);
+        if (cap > d->actual_kb) {
+            accpref += pref;
+            gaps += cap - d->actual_kb;
+        }
     }
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
-        uint64_t pref = out[i].target_kb, tgt;
+        uint64_t pref = out[i].target_kb, cap, tgt;
 
         if (xb_pol_latest(d) == NULL)
             continue;
-        if (pref <= d->actual_kb || d->actual_kb >= d->max_kb) {
+        if (prop_donor(d, pref)) {
             xb_pol_reason(&out[i], "low: donor to pref");
             continue;
         }
-        tgt = d->actual_kb + pol_muldiv(free_now, pref, accpref);
-        out[i].target_kb = tgt < pref ? tgt : pref;
-        xb_pol_reason(&out[i], "low: acceptor, pref %llu MiB",
-                      (unsigned long long)(pref / 1024));
+        cap = prop_share(d, pool, pref, sumpref);
+        if (cap <= d->actual_kb) {
+            /* Below its pref but above its share: it gives the rest to
+             * the ones further below theirs (none would be a donor when
+             * every domain is short). */
+            out[i].target_kb = cap;
+            xb_pol_reason(&out[i], "low: above its share %llu MiB",
+                          (unsigned long long)(cap / 1024));
+            continue;
+        }
+        tgt = gaps <= free_now
+                  ? cap
+                  : d->actual_kb + pol_muldiv(free_now, pref, accpref);
+        out[i].target_kb = tgt < cap ? tgt : cap;
+        xb_pol_reason(&out[i], "low: acceptor, share %llu MiB",
+                      (unsigned long long)(cap / 1024));
     }
 }
 
@@ -148,7 +186,7 @@ prop_plan(const void *params, const struct xb_pol_snapshot *snap,
     if (sumpref <= pool)
         prop_enough(snap, pool, out);
     else
-        prop_low(snap, out);
+        prop_low(snap, pool, sumpref, out);
 }
 
 const struct xb_policy xb_policy_proportional = {

@@ -4,9 +4,12 @@
  * max); used = MemTotal - MemAvailable + swap used (MemTotal = actual, so
  * no frame offset).  pool = free + sum actual - reserve - silent keeps.
  *   enough: pref + floor(pref * rest / sum free pref), capped at max
- *   low: donors -> pref; acceptors actual + floor(free_now * pref /
- *        sum acceptor pref), at most pref; free_now = free - reserve -
- *        promised (target above actual).
+ *   low: donors -> pref; every other domain's share is
+ *        cap = floor(pool * pref / sum pref) (below its pref); one above
+ *        its share goes down to it; acceptors (below their share) get
+ *        their gap to it when free_now covers every gap, else actual +
+ *        floor(free_now * pref / sum acceptor pref), at most the share;
+ *        free_now = free - reserve - promised (target above actual).
  * Handy prefs: used 1000 MiB -> 1331200, 500 -> 665600, 2000 -> 2662400,
  * 3000 -> 3993600, 200 -> 266240 (KiB).
  */
@@ -114,6 +117,45 @@ static const struct tp_case cases[] = {
           1,
           { { .t_ms = 10000, .avail = 0, .swapused = MiB(488) } },
           699050 } } },
+    /*
+     * Both below pref and nothing free: no donor, yet A holds more than
+     * its share.  pool 2000 MiB = 2048000 < prefs 1863680 + 665600 =
+     * 2529280.  Shares: A 2048000 * 1863680 / 2529280 = 1509052, B
+     * 538947.  A goes down to its share; B is an acceptor with nothing
+     * free now, so it keeps what it holds until A's release arrives.
+     */
+    { "all below pref",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1500), MiB(1500), MiB(256), MiB(4096), 0, 0, 1,
+          USED(1500, 1400), 1509052 },
+        { 0, MiB(500), MiB(500), MiB(256), MiB(4096), 0, 0, 1, USED(500, 500),
+          MiB(500) } } },
+    /*
+     * The same a moment later: A at 1509052, 29 MiB of its release free.
+     * pool 29696 + 1509052 + 512000 = 2050748; shares A 1511077, B
+     * 539670; gaps to them 2025 + 27670 = 29695 <= free_now 29696: each
+     * acceptor gets its whole gap (below pref, a share is the cap).
+     */
+    { "all below pref, released",
+      NULL,
+      MiB(29),
+      0,
+      2,
+      { { 0,
+          1509052,
+          1509052,
+          MiB(256),
+          MiB(4096),
+          0,
+          0,
+          1,
+          { { .t_ms = 10000, .total = 1509052, .avail = 1509052 - MiB(1400) } },
+          1511077 },
+        { 0, MiB(500), MiB(500), MiB(256), MiB(4096), 0, 0, 1, USED(500, 500),
+          539670 } } },
     /*
      * A used 100 MiB: pref max(130 MiB, 200 MiB) raised to min 512 MiB.
      * pool = 524288 + 1331200 = sum pref: enough with nothing left over.
