@@ -17,7 +17,7 @@
  *   low (sum pref > pool): donors (pref <= actual, or at max) go down to
  *     pref (balance_when_low_on_memory).  Every other domain's share is
  *     pool * pref / sum pref: one holding more than its share goes down
- *     to it, so that memory still moves when every domain is below its
+ *     to it, but not below what it uses, so that memory still moves when every domain is below its
  *     preference (qmemman would find no donor and move nothing).
  *     Acceptors (below their share) take only what is free right now
  *     (host free - reserve - promised but not yet taken): each its whole
@@ -149,7 +149,12 @@ prop_low(const struct xb_pol_snapshot *snap, uint64_t pool, uint64_t sumpref,
         if (cap <= d->actual_kb) {
             /* Below its pref but above its share: it gives the rest to
              * the ones further below theirs (none would be a donor when
-             * every domain is short). */
+             * every domain is short), but never what it uses: a guest
+             * that claims a huge use would otherwise shrink every share
+             * and squeeze honest guests into swap. */
+            if (cap < out[i].need_kb)
+                cap = out[i].need_kb < d->actual_kb ? out[i].need_kb
+                                                   : d->actual_kb;
             out[i].target_kb = cap;
             xb_pol_reason(&out[i], "low: above its share %llu MiB",
                           (unsigned long long)(cap / 1024));
