@@ -28,6 +28,11 @@
  * MemAvailable set-point instead of F, max(F, used * (1 + headroom)), and
  * is calm unless swap-ins, refaults or an OOM kill say otherwise.
  *
+ * When sum D fits the pool with `spare` left over, calm guests are probed
+ * only as far as it takes to keep `spare` free: memory no one needs does
+ * more good staying in the guest than in Xen's free pool, from which a
+ * spiking guest would have to wait for slow balloons to bring it back.
+ *
  * Arbitration over the pool (host free + held - reserve - what silent
  * domains keep), when sum D exceeds it, in three stages so that floors go
  * before used memory and used memory last:
@@ -66,6 +71,7 @@ struct pr_params {
     double headroom;       /* no-PSI set-point: used * (1 + headroom) */
     unsigned release_free; /* 1: a calm guest's MemFree goes at once */
     double tax;            /* idle memory tax rate */
+    uint64_t spare;        /* KiB: host memory kept free before probing */
 };
 
 static const struct xb_pol_param pr_params_table[] = {
@@ -107,9 +113,9 @@ static const struct xb_pol_param pr_params_table[] = {
       offsetof(struct pr_params, probe_min),
       "smallest probe step, KiB (0: off; 8192 or more reaches past the default "
       "deadband)" },
-    { "floor", XB_PP_KIB, 131072, 0, POL_KIB_MAX,
+    { "floor", XB_PP_KIB, 196608, 0, POL_KIB_MAX,
       offsetof(struct pr_params, floor),
-      "KiB above used memory a domain is never probed below (128 MiB)" },
+      "KiB above used memory a domain is never probed below (192 MiB)" },
     { "headroom", XB_PP_DOUBLE, 0.2, 0, 4, offsetof(struct pr_params, headroom),
       "without PSI: set-point is used * (1 + headroom) (20%, as MoM)" },
     /* Memory a calm guest leaves plainly free (MemFree: not even cache)
@@ -120,6 +126,11 @@ static const struct xb_pol_param pr_params_table[] = {
       "1: a calm guest's MemFree is released at once, 0: probed like cache" },
     { "tax", XB_PP_DOUBLE, 0.75, 0, 0.99, offsetof(struct pr_params, tax),
       "idle memory tax rate under scarcity (ESX default 0.75)" },
+    { "spare", XB_PP_KIB, 262144, 0, POL_KIB_MAX,
+      offsetof(struct pr_params, spare),
+      "KiB of host memory (above reserve and holds) kept for the next "
+      "spike; calm guests are probed only while less is free (0: off, "
+      "always probed)" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
 };
 
@@ -378,12 +389,57 @@ pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
     free(t);
 }
 
+/* What a domain keeps when calm guests are not probed: a probe's target
+ * is raised back to the current one. */
+static uint64_t
+pr_keep(const struct xb_pol_dom *d, const struct pr_eval *e)
+{
+    return e->state == PR_PROBE && d->target_kb > e->want ? d->target_kb
+                                                          : e->want;
+}
+
+/*
+ * The host has memory to spare: probing a calm guest would only move
+ * memory no one needs from the guest into Xen's free pool, where it helps
+ * no one until someone spikes, and a slow balloon then has to bring it
+ * back.  So calm guests give up only what it takes to keep `spare` free
+ * in the pool after everyone's growth: `cut` of the `probes` they would
+ * give, each the same fraction of its own probe (MemFree first).  When
+ * that is all of it they are probed as usual.
+ */
+static void
+pr_keep_calm(const struct pr_params *p, const struct xb_pol_snapshot *snap,
+             uint64_t cut, uint64_t probes, struct xb_pol_want *out)
+{
+    for (unsigned i = 0; i < snap->ndoms; i++) {
+        const struct xb_pol_dom *d = &snap->doms[i];
+        const struct xb_pol_sample *s = xb_pol_latest(d);
+        struct pr_eval e;
+        uint64_t keep, give;
+
+        if (s == NULL)
+            continue;
+        pr_eval(p, d, s, &e);
+        keep = pr_keep(d, &e);
+        if (keep == e.want)
+            continue;
+        /* What it keeps of its probe rounds down, so the cuts add up
+         * to at least `cut`. */
+        give = keep - e.want - pol_muldiv(keep - e.want, probes - cut, probes);
+        out[i].target_kb = keep - give;
+        out[i].quick_kb = e.quick < give ? e.quick : give;
+        xb_pol_reason(&out[i], "calm: probe %llu of %llu MiB (host has spare)",
+                      (unsigned long long)(give / 1024),
+                      (unsigned long long)((keep - e.want) / 1024));
+    }
+}
+
 static void
 pr_plan(const void *params, const struct xb_pol_snapshot *snap,
         struct xb_pol_want *out)
 {
     const struct pr_params *p = params;
-    uint64_t pool = pol_pool(snap), sumd = 0, sumf = 0, sumu = 0;
+    uint64_t pool = pol_pool(snap), sumd = 0, sumk = 0, sumf = 0, sumu = 0;
 
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
@@ -400,11 +456,19 @@ pr_plan(const void *params, const struct xb_pol_snapshot *snap,
         out[i].quick_kb = e.quick;
         pr_explain(p, &e, &out[i]);
         sumd += e.want;
+        sumk += pr_keep(d, &e);
         sumf += e.floor;
         sumu += e.used;
     }
-    if (sumd <= pool)
+    if (sumd <= pool) {
+        /* Calm guests give what keeps `spare` free after everyone's
+         * growth; all their probes when that is not enough. */
+        uint64_t cut = sumk + p->spare > pool ? sumk + p->spare - pool : 0;
+
+        if (p->spare > 0 && sumk > sumd && cut < sumk - sumd)
+            pr_keep_calm(p, snap, cut, sumk - sumd, out);
         return;
+    }
     pr_arbitrate(p, snap, pool, sumf <= pool ? 1 : sumu <= pool ? 2 : 3, out);
 }
 

@@ -154,7 +154,7 @@ prop_low(const struct xb_pol_snapshot *snap, uint64_t pool, uint64_t sumpref,
              * and squeeze honest guests into swap. */
             if (cap < out[i].need_kb)
                 cap = out[i].need_kb < d->actual_kb ? out[i].need_kb
-                                                   : d->actual_kb;
+                                                    : d->actual_kb;
             out[i].target_kb = cap;
             xb_pol_reason(&out[i], "low: above its share %llu MiB",
                           (unsigned long long)(cap / 1024));

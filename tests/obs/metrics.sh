@@ -32,7 +32,8 @@ write_obs_config()
         "workload": "idle", "agent": true }
     ]
   },
-  "policy": { "name": "pressure", "params": { "probe": 0.2 } },
+  "policy": { "name": "pressure",
+              "params": { "probe": 0.2, "spare": 0 } },
   "tick": "200ms",
   "min_interval": "200ms",
   "stuck_after": "1s",

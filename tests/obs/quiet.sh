@@ -26,7 +26,8 @@ write_quiet_config()
     ]
   },
   "policy": { "name": "pressure",
-              "params": { "probe": $1, "release_free": 0 } },
+              "params": { "probe": $1, "release_free": 0,
+                          "spare": 0 } },
   "tick": "200ms",
   "min_interval": "200ms",
   "shrink_step": 0.5,

@@ -3,7 +3,7 @@
  * `pressure` with its defaults: rates over <= 10 s of history; grow at
  * 10 ms/s of PSI some, 256 swap-ins/s or 1024 refaults/s by
  * min(0.25, 0.05 * signal/threshold); OOM kill or 100 ms/s of full stall:
- * +50% at once; calm (<= 1 ms/s): -2% per step; floor used + 128 MiB;
+ * +50% at once; calm (<= 1 ms/s): -2% per step; floor used + 192 MiB;
  * no PSI: set-point used * 1.2; scarcity: idle tax 0.75 by weight.
  * Steps are from actual, rounded to the nearest KiB.  MemTotal = actual,
  * so used = actual - MemAvailable (+ swap used).  Samples at t = 0 and
@@ -40,11 +40,11 @@
 
 static const struct tp_case cases[] = {
     /*
-     * A calm, used 1000 MiB: 2055209 (>= F 1155072).
-     * B 20 ms/s: x = 2, +10%: 1153434 (>= F 921600 + 131072).
+     * A calm, used 1000 MiB: 2055209 (>= F 1220608).
+     * B 20 ms/s: x = 2, +10%: 1153434 (>= F 921600 + 196608).
      */
     { "plenty",
-      NULL,
+      "{\"spare\": 0}",
       MiB(8192),
       0,
       2,
@@ -53,9 +53,9 @@ static const struct tp_case cases[] = {
         { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
           STALL(124, 200000), 1153434 } } },
     /*
-     * pool 4194304.  A idle hoarder (used 512 MiB): D 2055209, F 655360,
+     * pool 4194304.  A idle hoarder (used 512 MiB): D 2055209, F 720896,
      * base 0.75 * 524288 = 393216.  B 20 ms/s (used 1536 MiB): D 2306867,
-     * F 1703936, active = all 2097152, base 1572864.  sum D > pool >= sum
+     * F 1769472, active = all 2097152, base 1572864.  sum D > pool >= sum
      * F: stage 1.  Equal weights: A 393216 + 100c, B 1572864 + 100c;
      * B reaches D first, A gets the rest: 4194304 - 2306867 = 1887437.
      */
@@ -101,7 +101,7 @@ static const struct tp_case cases[] = {
      * C 5 ms/s, between probe and grow: hold its target 1024000.
      */
     { "one spiking",
-      NULL,
+      "{\"spare\": 0}",
       MiB(4096),
       0,
       3,
@@ -163,12 +163,12 @@ static const struct tp_case cases[] = {
               .oom = 1 } },
           819200 } } },
     /*
-     * A calm at min: F 233472 raised to min 524288; stays 524288.
+     * A calm at min: F 299008 raised to min 524288; stays 524288.
      * B no PSI: set-point max(F, 1024000 * 1.2 = 1228800); calm, probe
      * from 2048 MiB: 2055209.  C no PSI below its set-point: 1228800.
      */
     { "at min",
-      NULL,
+      "{\"spare\": 0}",
       MiB(4096),
       0,
       3,
@@ -254,7 +254,7 @@ static const struct tp_case cases[] = {
           MiB(1024) } } },
     /* dom0 calm, used 2000 MiB: 4110418.  U 20 ms/s: 1153434. */
     { "dom0",
-      NULL,
+      "{\"spare\": 0}",
       MiB(4096),
       0,
       2,
@@ -267,7 +267,7 @@ static const struct tp_case cases[] = {
      * 1286144.  B: 1048576 * 0.9 -> 943718 < F 921600 + 262144 = 1183744.
      */
     { "params",
-      "{\"probe\": 0.1, \"floor\": \"256M\"}",
+      "{\"probe\": 0.1, \"floor\": \"256M\", \"spare\": 0}",
       MiB(8192),
       0,
       2,
@@ -292,13 +292,57 @@ static const struct tp_case cases[] = {
         { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2, CALM(724),
           1024000 } } },
     /*
+     * spare (256 MiB by default): calm guests are probed only as far as
+     * it takes to keep it free.  8 GiB free: A keeps all of its 40 MiB
+     * probe (2097152 - 2055209 = 41943 KiB).
+     */
+    { "spare: host has room",
+      NULL,
+      MiB(8192),
+      0,
+      1,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1048),
+          MiB(2048) } } },
+    /*
+     * 240 MiB free: pool 3145728 + 245760 = 3391488; both kept would
+     * leave 245760 < spare 262144, so the calm ones give cut = 16384 of
+     * their probes 41943 + 20972 = 62915, each the same fraction, what
+     * they keep rounded down: A keeps 41943 * 46531 / 62915 -> 31020,
+     * 2055209 + 31020 = 2086229; B keeps 20972 * 46531 / 62915 -> 15510,
+     * 1027604 + 15510 = 1043114.  Free after: 262145 >= spare.
+     */
+    { "spare: calm ones give the cut",
+      NULL,
+      MiB(240),
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1048),
+          2086229 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(524),
+          1043114 } } },
+    /*
+     * B spikes (+10%: 1153434); 350 MiB free: pool 3504128; A kept and
+     * B's growth leave 253542, so A gives 8602 of its 41943: 2088550, and
+     * exactly spare stays free.  With 300 MiB free the cut (59802) would
+     * be more than A's probe: A is probed as usual (see "one spiking").
+     */
+    { "spare: a spike is funded first",
+      NULL,
+      MiB(350),
+      0,
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2, CALM(1048),
+          2088550 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(124, 200000), 1153434 } } },
+    /*
      * A small calm domain, used 64 MiB: 2% of 524288 is 10486 KiB, under
-     * probe_min, so it steps 16384: 507904 (>= F 196608).  The same with
+     * probe_min, so it steps 16384: 507904 (>= F 262144).  The same with
      * probe 0 does not probe at all, probe_min or not; and by default
      * (probe_min 0) the 10486 KiB step stands: 513802.
      */
     { "small calm, probe_min",
-      "{\"probe_min\": 16384}",
+      "{\"probe_min\": 16384, \"spare\": 0}",
       MiB(8192),
       0,
       1,
@@ -312,7 +356,7 @@ static const struct tp_case cases[] = {
       { { 0, MiB(512), MiB(512), MiB(64), MiB(1024), 0, 0, 2, CALM(448),
           MiB(512) } } },
     { "small calm, default",
-      NULL,
+      "{\"spare\": 0}",
       MiB(8192),
       0,
       1,
@@ -321,10 +365,10 @@ static const struct tp_case cases[] = {
     /*
      * Calm, used 1000 MiB of 2048, 800 MiB of it plainly free (MemFree):
      * the step is max(2% = 41 MiB, 800 MiB), so D = 2048 - 800 = 1248
-     * MiB (above F = 1128 MiB), and those 800 MiB are quick.
+     * MiB (above F = 1192 MiB), and those 800 MiB are quick.
      */
     { "free released",
-      NULL,
+      "{\"spare\": 0}",
       MiB(8192),
       0,
       1,
@@ -342,9 +386,9 @@ static const struct tp_case cases[] = {
               .free = MiB(800),
               .psis = 1000 } },
           MiB(1248) } } },
-    /* ... and not below F: 1000 MiB free leaves 1048, F is 1128 MiB. */
+    /* ... and not below F: 1000 MiB free leaves 1048, F is 1192 MiB. */
     { "free released, to F",
-      NULL,
+      "{\"spare\": 0}",
       MiB(8192),
       0,
       1,
@@ -361,7 +405,7 @@ static const struct tp_case cases[] = {
               .avail = MiB(1048),
               .free = MiB(1000),
               .psis = 1000 } },
-          MiB(1128) } } },
+          MiB(1192) } } },
 };
 
 START_TEST(test_pressure_table)
@@ -372,7 +416,7 @@ END_TEST
 
 START_TEST(test_pressure_reasons)
 {
-    struct xb_policy_inst *pi = tp_create("pressure", NULL);
+    struct xb_policy_inst *pi = tp_create("pressure", "{\"spare\": 0}");
     struct xb_pol_want out[TP_MAXDOM];
     struct tp_snap ts;
 
@@ -393,6 +437,30 @@ START_TEST(test_pressure_reasons)
     tp_build(&cases[4], &ts);
     xb_policy_plan(pi, &ts.snap, out);
     ck_assert_uint_eq(out[0].quick_kb, 0); /* the OOM-killed one */
+    xb_policy_destroy(pi);
+}
+END_TEST
+
+/* What `spare` says and hands out as quick: the cut only. */
+START_TEST(test_pressure_spare_reasons)
+{
+    struct xb_policy_inst *pi = tp_create("pressure", NULL);
+    struct xb_pol_want out[TP_MAXDOM];
+    struct tp_snap ts;
+    unsigned k = 0;
+
+    while (strcmp(cases[k].name, "spare: host has room") != 0)
+        k++;
+    tp_build(&cases[k], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason, "calm: probe 0 of 40 MiB (host has spare)");
+    ck_assert_uint_eq(out[0].quick_kb, 0);
+    tp_build(&cases[k + 1], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason,
+                     "calm: probe 10 of 40 MiB (host has spare)");
+    /* MemFree (1 KiB) is less than the cut (10923 KiB). */
+    ck_assert_uint_eq(out[0].quick_kb, 1);
     xb_policy_destroy(pi);
 }
 END_TEST
@@ -462,6 +530,7 @@ main(void)
     tcase_add_loop_test(tc, test_pressure_table, 0,
                         (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_pressure_reasons);
+    tcase_add_test(tc, test_pressure_spare_reasons);
     tcase_add_test(tc, test_pressure_init);
     tcase_add_loop_test(
         tc, test_pressure_hostile_rates, 0,
