@@ -11,11 +11,13 @@
 #      up as host free memory;
 #   3. while every guest grows at once, Xen's free memory never falls
 #      below the reserve (sampled all along), and the host does fill up;
-#   6. on that full host, an impossible `xenballoon-ctl reserve` is
-#      refused at once, a forced one waited for fails cleanly (exit 1,
-#      the shortfall named, nothing held), and `reserve --wait 200M`
-#      returns once 200M is free, taken from several guests; an `xl
-#      create` of a new guest then succeeds.
+#   6. on a host full of the guests' headroom (each runs a chunk sized
+#      to leave ~40M above the reserve), an impossible `xenballoon-ctl
+#      reserve` is refused at once, a forced one waited for fails cleanly
+#      (exit 1, the shortfall named, nothing held), and `reserve --wait
+#      200M` returns once 200M is free, taken from several guests while
+#      every guest keeps its chunk; an `xl create` of a new guest then
+#      succeeds.
 # Run: xenlab run tests/e2e/balance.sh --config tests/e2e/balance.json
 #      --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
 #      --guest-maxmem 768
@@ -158,14 +160,34 @@ ctl status
 snapshot "3 done"
 
 #### 6. make room: refused, failed cleanly, met ###########################
-# g3's demand goes; the others still want more, so the host stays full
-guest_cmd g3 stop
-nap 10
-snapshot "g3 idle"
-free=$(host_free_mb)
-if ge "$free" $((160 + RESERVE_MB)); then
-    info "warning: host not full before the reserve (${free}M free)"
-fi
+# Fill the host with memory the guests hold but do not use: every guest
+# runs a chunk sized so that, with the pressure policy's headroom above
+# each need, Xen keeps only ~40M above the reserve.  200M is then more
+# than is free, and no guest's headroom alone covers it: the room has to
+# come from several guests, without touching what they use.
+for g in $(guest_names); do
+    guest_cmd "$g" stop
+done
+nap 15
+idle=$(host_free_mb)
+n=$(guest_names | wc -l)
+chunk=$(((idle - RESERVE_MB - 40) / n))
+info "host free ${idle}M with the guests idle: a ${chunk}M chunk each"
+ge "$chunk" 16 || fail "no room to fill the host (${idle}M free when idle)"
+for g in $(guest_names); do
+    guest_work "$g" -R 25 -f "${chunk}M"
+done
+for g in $(guest_names); do
+    await_hold "$g" 90
+done
+host_full_for_room()
+{
+    le "$(host_free_mb)" $((RESERVE_MB + 150))
+}
+await 60 "the host is full (less than 200M free above the reserve)" \
+    host_full_for_room
+nap 5
+snapshot "full of headroom"
 # no_holds: the daemon holds nothing
 no_holds()
 {
@@ -214,10 +236,10 @@ for g in $(guest_names); do
     shift
 done
 info "guests shrunk to make room: $shrunk (host free before: ${free}M)"
-# When the host was full, the room came from the guests, several of them.
-if le "$free" $((200 + RESERVE_MB)); then
-    ge "$shrunk" 2 || fail "room made by $shrunk guest(s), not several"
-fi
+ge "$shrunk" 2 || fail "room made by $shrunk guest(s), not several"
+for g in $(guest_names); do
+    work_holds "$g" || fail "$g's eatmem lost its chunk while room was made"
+done
 create_guest g4 160 160 || fail "xl create g4 failed after reserve --wait"
 wait_agent g4
 ctl release || fail "xenballoon-ctl release failed"
