@@ -1,18 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The daemon as the control commands see it.  Every query returns a new
- * JSON reference in the shapes documented below (they are also the CLI's
- * --json output); every change returns 0, or -1 with *cause (caller frees)
- * saying why it was refused.  Sizes are KiB, times milliseconds.
+ * The daemon core's one interface: its lifecycle (for daemon_main.c), and
+ * the queries and changes the control server and the metrics use.  Every
+ * query returns a new JSON reference in the shapes documented below (they
+ * are also the CLI's --json output); every change returns 0, or -1 with
+ * *cause (caller frees) saying why it was refused.  Sizes are KiB, times
+ * milliseconds.  How answers are formatted for people is not its concern.
  */
-#ifndef XB_CONTROLLER_DAEMON_H
-#define XB_CONTROLLER_DAEMON_H
+#ifndef XB_DAEMON_DAEMON_H
+#define XB_DAEMON_DAEMON_H
 
 #include <stdint.h>
 
 #include <jansson.h>
 
+#include "balancer.h"
+
+struct event_base;
+struct xb_config;
 struct xb_daemon;
+
+/*
+ * dmn_create takes the validated config (its ownership too, even on
+ * failure), makes the event loop, opens the backend and learns the
+ * domains; NULL with *cause when it cannot.  dmn_run dispatches until
+ * SIGTERM or SIGINT; dmn_destroy frees everything.  Whoever wires a
+ * control server or metrics onto dmn_base() destroys them first.
+ */
+struct xb_daemon *dmn_create(struct xb_config *cfg, char **cause);
+void dmn_run(struct xb_daemon *d);
+void dmn_destroy(struct xb_daemon *d);
+struct event_base *dmn_base(struct xb_daemon *d);
+/* The config in force (it changes on reload). */
+const struct xb_config *dmn_config(const struct xb_daemon *d);
+/* Called once per target change of kind `why`, issued latency_ms after
+ * the event that triggered its rebalance (the metrics' counters). */
+typedef void (*dmn_decision_cb)(void *arg, enum bal_why why,
+                                uint64_t latency_ms);
+void dmn_on_decision(struct xb_daemon *d, dmn_decision_cb cb, void *arg);
 
 /*
  * {"host": {"total_kb","free_kb","reserve_kb","promised_kb","held_kb",
@@ -30,7 +55,7 @@ struct xb_daemon;
  *                "swapin_rate" (pages per second)} ... ] }   sorted by domid
  * state is one of: managed, no-agent, stale, stuck, uncooperative,
  * excluded.  pressure and swapin_rate are null when unknown (no agent,
- * stale, fewer than two records, a kernel without PSI); see metrics.h.
+ * stale, fewer than two records, a kernel without PSI); see rates.h.
  */
 json_t *dmn_status(struct xb_daemon *d);
 /* What the metrics endpoint exports: dmn_status plus "version",

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The daemon's state, shared between its loop (daemon.c) and the control
- * commands it answers (dmn_api.c).  Nothing outside those two files
- * includes this header.
+ * The daemon's state, shared between the files of daemon/ that make it
+ * up: its loop (loop.c), intake (intake.c), rebalance (rebalance.c),
+ * holds (dmn_hold.c), the guests' view (dmn_guest.c) and the answers to
+ * the control commands (dmn_api.c).  Nothing outside daemon/ includes
+ * this header; everyone else sees the daemon through daemon.h.
  */
 #ifndef XB_CONTROLLER_DAEMON_PRIV_H
 #define XB_CONTROLLER_DAEMON_PRIV_H
 
 #include <stdint.h>
 
+#include <event2/util.h>
 #include <jansson.h>
 
 #include "balancer.h"
@@ -49,8 +52,6 @@ struct monitor {
 };
 TAILQ_HEAD(monitors, monitor);
 
-struct ctl_server;
-
 /* What one guest was last told under memory/xenballoon/ (dmn_guest.c). */
 struct gpub {
     uint32_t domid;
@@ -74,7 +75,6 @@ struct xb_daemon {
     const struct hv_ops *hv;
     void *hvp;
     struct domtab doms;
-    struct ctl_server *server;
 
     struct event *ev_tick, *ev_settle, *ev_health, *ev_fast;
     struct event *ev_sig[4];
@@ -88,9 +88,10 @@ struct xb_daemon {
     struct bal_result last_bal;
     uint64_t rebalances, target_writes;
     uint64_t trigger_ms; /* first event awaiting a rebalance, 0: none */
-    uint64_t fast_ms;    /* last distress rebalance (daemon.c), 0: none */
+    uint64_t fast_ms;    /* last distress rebalance (rebalance.c), 0: none */
     uint64_t fast_rebalances;
-    struct xb_metrics *met; /* decision counters, the metrics endpoint */
+    dmn_decision_cb decision_cb; /* each target change (dmn_on_decision) */
+    void *decision_arg;
 
     struct holds holds;
     unsigned next_hold;
@@ -103,6 +104,24 @@ uint64_t dmn_now_ms(void);
 void dmn_emit(struct xb_daemon *d, json_t *ev);
 /* Coalesced: one rebalance after the settle delay. */
 void dmn_schedule(struct xb_daemon *d);
+/*
+ * Intake (intake.c): the backend's hooks; reads and takes in one record
+ * (1 if it shows distress, domain.h); lists the domains and diffs the
+ * table (`full` reads names and limits).
+ */
+void dmn_intake_hooks(struct xb_daemon *d, struct hv_hooks *h);
+int dmn_read_record(struct xb_daemon *d, struct dom *dom, uint64_t now);
+int dmn_rescan(struct xb_daemon *d, int full);
+/*
+ * Rebalance (rebalance.c).  `scanned`: the caller has just listed the
+ * domains; don't list again.  Returns 0, or -1 when it could not run
+ * (holds were not updated).  dmn_rebalance_now: the distress fast path.
+ * dmn_on_settle, dmn_on_fast: the timers' callbacks.
+ */
+int dmn_rebalance(struct xb_daemon *d, int scanned);
+void dmn_rebalance_now(struct xb_daemon *d, uint64_t now);
+void dmn_on_settle(evutil_socket_t fd, short what, void *arg);
+void dmn_on_fast(evutil_socket_t fd, short what, void *arg);
 /* Re-resolves a domain's limits from config rules and `set` overrides. */
 void dmn_apply_rules(struct xb_daemon *d, struct dom *dom);
 /* Holds (dmn_hold.c): memory held, not counting expired ones; the state

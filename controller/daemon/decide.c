@@ -51,7 +51,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].max_kb = dom->max_kb;
         pd[np].weight = dom->weight;
         /* The policy sees the history it asked for; the daemon may keep
-         * more for its own rates (metrics.h). */
+         * more for its own rates (rates.h). */
         nh = dom->nhist < cfg->policy->pol->history ? dom->nhist
                                                     : cfg->policy->pol->history;
         pd[np].hist = dom->hist + (dom->nhist - nh);

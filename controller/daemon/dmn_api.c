@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "daemon_main.h"
 #include "daemon_priv.h"
-#include "metrics.h"
+#include "rates.h"
 #include "quote.h"
 #include "registry.h"
 #include "xmalloc.h"
@@ -22,7 +21,7 @@ kb(uint64_t v)
     return json_integer((json_int_t)v);
 }
 
-/* The agent-history rates (metrics.h); unknown, or stale data, is null. */
+/* The agent-history rates (rates.h); unknown, or stale data, is null. */
 static void
 dmn_rates_json(const struct xb_daemon *d, const struct dom *dom, uint64_t now,
                json_t *o, int all)
