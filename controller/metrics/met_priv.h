@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The metrics' own state, shared between the counters and endpoint
- * (metrics.c) and the exposition (expo.c): the decision counters and
+ * (endpoint.c) and the exposition (expo.c): the decision counters and
  * latency histogram, and the HTTP server.  Only metrics/ includes it.
  */
 #ifndef XB_METRICS_MET_PRIV_H
@@ -12,7 +12,7 @@
 #include "metrics.h"
 
 /*
- * Decision latency bucket bounds, ms (metrics.c).  The settle delay (100
+ * Decision latency bucket bounds, ms (endpoint.c).  The settle delay (100
  * ms by default) sits in the middle; a tick (1 s) and above means a
  * decision waited on a rate limit; over 10 s something is wrong.
  */
