@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The schema-table engine behind the config file, private to the config
- * module (config.c, cfg_sim.c).  A table of keys describes one JSON
+ * The schema-table engine behind the config file, private to the config module
+ * (cfg_top.c, cfg_rules.c, cfg_sim.c).  A table of keys describes one JSON
  * object: each key's type, the struct field it fills, its default and its
  * range.  From that table alone cfg_schema.c sets the defaults, parses and
- * range-checks an object (unknown keys are errors), dumps it back as JSON
- * and frees it.  Keys the engine cannot describe (arrays of objects, the
- * policy's parameters) are CT_NODE with hooks of their own.
+ * range-checks an object (unknown keys are errors), dumps it back as JSON and
+ * frees it.  Keys the engine cannot describe (arrays of objects, the policy's
+ * parameters) are CT_NODE with hooks of their own.
  */
 #ifndef XB_CONTROLLER_CFG_SCHEMA_H
 #define XB_CONTROLLER_CFG_SCHEMA_H
@@ -18,7 +18,7 @@
 
 #include "errlist.h"
 
-/* One load of one file.  policy_bad is config.c's, not the engine's. */
+/* One load of one file.  policy_bad is cfg_load.c's, not the engine's. */
 struct cfg_ctx {
     const char *name; /* file name in messages */
     struct xb_errlist *el;

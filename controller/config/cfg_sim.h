@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The "sim" object of the config file (the simulated host and its guests
- * for the `sim` backend), private to the config module: config.c embeds
+ * for the `sim` backend), private to the config module: cfg_top.c embeds
  * this schema in its top-level table.
  */
 #ifndef XB_CONTROLLER_CFG_SIM_H

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The daemon's configuration: a JSON file (jansson, duplicate keys
- * rejected).  One schema table per object (config.c, cfg_sim.c) drives
- * defaults, validation, `config show` and the man page.  Syntax errors
- * come out as `file:line:col: message`; semantic errors name the JSON
- * path and the allowed range; unknown keys are errors; every error is
- * reported.
+ * rejected).  One schema table per object (cfg_top.c, cfg_rules.c, cfg_sim.c)
+ * drives defaults, validation, `config show` and the man page.  Syntax errors
+ * come out as `file:line:col: message`; semantic errors name the JSON path and
+ * the allowed range; unknown keys are errors; every error is reported.
  *
  * Sizes are KiB internally.  In the file a size is either an integer (KiB)
  * or a string with a binary unit ("512M", "1.5G", "64MiB", "2048K").

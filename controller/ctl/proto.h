@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The control protocol: framing, greeting, and the encoding and decoding of
- * requests and replies.  Both the daemon's server (control.c) and the CLI's
- * client (client.c) speak it; nothing here does I/O, so every decoder is a
- * pure function a fuzzer can call directly.
+ * requests and replies.  Both the daemon's server (control.c,
+ * ctl_client.c) and the CLI's client (client.c) speak it; nothing here
+ * does I/O, so every decoder is a pure function a fuzzer can call directly.
  *
  * Transport: a Unix stream socket (default XB_CTL_SOCKET).  Every message
  * is one compact JSON object on one line, terminated by '\n'.  A request

@@ -68,8 +68,8 @@ struct dom {
     uint64_t tokens_ms;
     int read_pending; /* a record event arrived while throttled */
     struct xb_ratelimit log_rl;
-    struct xb_ratelimit decision_rl; /* target-change log; daemon.c inits */
-    struct xb_ratelimit fail_rl;     /* refused-target log; daemon.c inits */
+    struct xb_ratelimit decision_rl; /* target-change log; rebalance.c inits */
+    struct xb_ratelimit fail_rl;     /* refused-target log; rebalance.c inits */
 
     /* Progress toward target: the stuck timer runs from progress_ms, the
      * last time it moved progress_kb toward its target (or was there),
