@@ -3,7 +3,8 @@
  * The command table itself, lookup, access rules, `help`, and the argument
  * helpers every command uses: checking an untrusted args object on the
  * daemon side and parsing sizes, durations and KEY=VALUE on the CLI side.
- * The commands live in cmd_query.c (read-only) and cmd_change.c.
+ * The commands live in cmd_query.c and cmd_daemon.c (read-only, but for
+ * `policy NAME`), cmd_change.c and cmd_hold.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,8 @@ cmd_help(FILE *out, const char *name)
     }
     return 0;
 }
+
+const struct cmd_arg cmd_no_args[] = { { NULL, 0, 0 } };
 
 int
 cmd_check_args(const json_t *args, const struct cmd_arg *spec, char **cause)

@@ -57,7 +57,8 @@ int cmd_help(FILE *out, const char *name);
 /* One monitor event as one human line. */
 void cmd_print_event(FILE *out, const json_t *event);
 
-/* The entries, defined in cmd_query.c and cmd_change.c. */
+/* The entries, defined in cmd_query.c, cmd_daemon.c, cmd_change.c and
+ * cmd_hold.c. */
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_check_config_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -87,6 +88,8 @@ struct cmd_arg {
     int required;
 };
 
+/* The spec of a command that takes no arguments (cmd.c). */
+extern const struct cmd_arg cmd_no_args[];
 /* Checks args against a NULL-name-terminated list: every member known,
  * of the right type, the required ones present.  0 or -1 with *cause. */
 int cmd_check_args(const json_t *args, const struct cmd_arg *spec,
@@ -119,6 +122,8 @@ char *cmd_fmt_ms(char *buf, size_t len, uint64_t ms);
 /* Any JSON value in one short human form (sizes if key ends in _kb,
  * durations if in _ms).  Returns buf. */
 char *cmd_fmt_value(char *buf, size_t len, const char *key, const json_t *v);
+/* key without a _kb/_ms unit suffix, for human output.  Returns buf. */
+const char *cmd_bare_key(char *buf, size_t len, const char *key);
 
 /*
  * A small text table: add rows of cells, then print with every column as

@@ -169,3 +169,16 @@ cmd_tbl_destroy(struct cmd_tbl *t)
     free(t->cells);
     free(t);
 }
+
+/* Key without a _kb/_ms unit suffix, for human output. */
+const char *
+cmd_bare_key(char *buf, size_t len, const char *key)
+{
+    size_t n = strlen(key);
+
+    if (n > 3 &&
+        (strcmp(key + n - 3, "_kb") == 0 || strcmp(key + n - 3, "_ms") == 0))
+        n -= 3;
+    snprintf(buf, len, "%.*s", (int)n, key);
+    return buf;
+}
