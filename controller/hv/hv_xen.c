@@ -8,7 +8,6 @@
  * readable, so check() probes it and reconnects, re-watches and asks the
  * daemon for a rescan.
  */
-#define LIBXL_API_VERSION 0x041300
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,165 +15,12 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <libxl.h>
-#include <xenctrl.h>
-#include <xenstore.h>
-#include <xentoollog.h>
 
 #include "config.h"
 #include "gstatus.h"
-#include "hv.h"
 #include "log.h"
+#include "xen_priv.h"
 #include "xmalloc.h"
-
-/* The agent's record, relative to the domain's home path. */
-#define AGENT_DIR "data/xenballoon"
-#define AGENT_RECORD AGENT_DIR "/stats"
-/* Domains per xc_domain_getinfolist() call. */
-#define LIST_BATCH 256
-
-struct hv_xen {
-    struct event_base *base;
-    struct hv_hooks hooks;
-    struct xs_handle *xsh;
-    xc_interface *xch;
-    libxl_ctx *ctx;
-    xentoollog_logger_stdiostream *xtl;
-    struct event *xs_ev;
-    int lost;
-    uint32_t *watched; /* domids with a record watch */
-    unsigned nwatched;
-};
-
-static void xen_on_watch(evutil_socket_t fd, short what, void *arg);
-
-static int
-xs_read_u64(struct hv_xen *x, uint32_t domid, const char *key, uint64_t *out)
-{
-    char path[64], *val, *end;
-    unsigned len;
-
-    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
-    val = xs_read(x->xsh, XBT_NULL, path, &len);
-    if (val == NULL)
-        return -1;
-    errno = 0;
-    *out = strtoull(val, &end, 10);
-    if (errno != 0 || end == val || *end != '\0') {
-        free(val);
-        errno = EINVAL;
-        return -1;
-    }
-    free(val);
-    return 0;
-}
-
-static int
-xen_watch_path(struct hv_xen *x, uint32_t domid)
-{
-    char path[64], token[32];
-
-    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_DIR, domid);
-    snprintf(token, sizeof(token), "d:%u", domid);
-    if (!xs_watch(x->xsh, path, token) && errno != EEXIST)
-        return -1;
-    return 0;
-}
-
-static void
-xen_disconnect(struct hv_xen *x)
-{
-    if (x->xs_ev != NULL) {
-        event_free(x->xs_ev);
-        x->xs_ev = NULL;
-    }
-    if (x->ctx != NULL) {
-        libxl_ctx_free(x->ctx);
-        x->ctx = NULL;
-    }
-    if (x->xsh != NULL) {
-        xs_close(x->xsh);
-        x->xsh = NULL;
-    }
-}
-
-/* Opens xenstore and libxl, (re)registers every watch. */
-static int
-xen_connect(struct hv_xen *x, char **cause)
-{
-    x->xsh = xs_open(XS_UNWATCH_FILTER);
-    if (x->xsh == NULL) {
-        xb_set_cause(cause, "cannot connect to xenstore: %s", strerror(errno));
-        return -1;
-    }
-    if (libxl_ctx_alloc(&x->ctx, LIBXL_VERSION, 0,
-                        (xentoollog_logger *)x->xtl) != 0) {
-        xb_set_cause(cause, "cannot create a libxl context");
-        goto fail;
-    }
-    if (!xs_watch(x->xsh, "@introduceDomain", "intro") ||
-        !xs_watch(x->xsh, "@releaseDomain", "release")) {
-        xb_set_cause(cause, "cannot watch domain introduction: %s",
-                     strerror(errno));
-        goto fail;
-    }
-    for (unsigned i = 0; i < x->nwatched; i++)
-        if (xen_watch_path(x, x->watched[i]) < 0)
-            log_warn("re-watching domain %u", x->watched[i]);
-    x->xs_ev = event_new(x->base, xs_fileno(x->xsh), EV_READ | EV_PERSIST,
-                         xen_on_watch, x);
-    if (x->xs_ev == NULL || event_add(x->xs_ev, NULL) < 0) {
-        xb_set_cause(cause, "cannot add the xenstore watch fd to the loop");
-        goto fail;
-    }
-    x->lost = 0;
-    return 0;
-fail:
-    xen_disconnect(x);
-    return -1;
-}
-
-static void
-xen_mark_lost(struct hv_xen *x)
-{
-    if (x->lost)
-        return;
-    x->lost = 1;
-    log_warnx("xenstore connection lost; targets frozen until it is back");
-    x->hooks.connection(x->hooks.arg, 0);
-}
-
-static void
-xen_on_watch(evutil_socket_t fd, short what, void *arg)
-{
-    struct hv_xen *x = arg;
-    char **w;
-
-    (void)fd;
-    (void)what;
-    for (;;) {
-        unsigned long domid;
-        char *end;
-
-        w = xs_check_watch(x->xsh);
-        if (w == NULL) {
-            if (errno == EAGAIN)
-                return;
-            if (errno == EINTR)
-                continue;
-            xen_mark_lost(x);
-            return;
-        }
-        if (strncmp(w[XS_WATCH_TOKEN], "d:", 2) == 0) {
-            domid = strtoul(w[XS_WATCH_TOKEN] + 2, &end, 10);
-            if (*end == '\0')
-                x->hooks.record_changed(x->hooks.arg, (uint32_t)domid);
-        } else {
-            x->hooks.domains_changed(x->hooks.arg);
-        }
-        free(w);
-    }
-}
 
 static void *
 xen_open(struct event_base *base, const struct xb_config *cfg,
@@ -273,11 +119,11 @@ xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
             if (full && !x->lost) {
                 uint64_t t, vram = 0;
 
-                if (xs_read_u64(x, d->domid, "memory/target", &t) == 0) {
-                    xs_read_u64(x, d->domid, "memory/videoram", &vram);
+                if (xen_read_u64(x, d->domid, "memory/target", &t) == 0) {
+                    xen_read_u64(x, d->domid, "memory/videoram", &vram);
                     d->target_kb = t + vram;
                 }
-                xs_read_u64(x, d->domid, "memory/static-max", &d->maxmem_kb);
+                xen_read_u64(x, d->domid, "memory/static-max", &d->maxmem_kb);
             }
         }
     } while (got == LIST_BATCH);
