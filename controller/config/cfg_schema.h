@@ -8,8 +8,8 @@
  * frees it.  Keys the engine cannot describe (arrays of objects, the policy's
  * parameters) are CT_NODE with hooks of their own.
  */
-#ifndef XB_CONTROLLER_CFG_SCHEMA_H
-#define XB_CONTROLLER_CFG_SCHEMA_H
+#ifndef XB_CONFIG_CFG_SCHEMA_H
+#define XB_CONFIG_CFG_SCHEMA_H
 
 #include <stddef.h>
 #include <stdint.h>

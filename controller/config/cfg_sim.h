@@ -4,8 +4,8 @@
  * for the `sim` backend), private to the config module: cfg_top.c embeds
  * this schema in its top-level table.
  */
-#ifndef XB_CONTROLLER_CFG_SIM_H
-#define XB_CONTROLLER_CFG_SIM_H
+#ifndef XB_CONFIG_CFG_SIM_H
+#define XB_CONFIG_CFG_SIM_H
 
 #include "cfg_schema.h"
 

@@ -6,8 +6,8 @@
  * (cfg_parse_size, cfg_parse_duration, cfg_parse_listen) are public and
  * declared in config.h.  Nothing here knows the file's keys.
  */
-#ifndef XB_CONTROLLER_CFG_VALUE_H
-#define XB_CONTROLLER_CFG_VALUE_H
+#ifndef XB_CONFIG_CFG_VALUE_H
+#define XB_CONFIG_CFG_VALUE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -11,8 +11,8 @@
  * Durations are an integer (milliseconds) or a string ("250ms", "2s",
  * "5m").
  */
-#ifndef XB_CONTROLLER_CONFIG_H
-#define XB_CONTROLLER_CONFIG_H
+#ifndef XB_CONFIG_CONFIG_H
+#define XB_CONFIG_CONFIG_H
 
 #include <stdint.h>
 

@@ -3,8 +3,8 @@
  * The client half of xenballoon-ctl: everything except `daemon` and
  * `check-config` ends up here (see cli.c and xenballoon-ctl(8)).
  */
-#ifndef XB_CONTROLLER_CLI_H
-#define XB_CONTROLLER_CLI_H
+#ifndef XB_CTL_CLI_H
+#define XB_CTL_CLI_H
 
 /* Exit codes, documented in the man page. */
 #define CLI_EXIT_OK 0

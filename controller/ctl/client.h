@@ -4,8 +4,8 @@
  * a request and wait for its reply, read streamed events.  Blocking, with
  * a timeout, no libevent: the CLI does one thing and exits.
  */
-#ifndef XB_CONTROLLER_CLIENT_H
-#define XB_CONTROLLER_CLIENT_H
+#ifndef XB_CTL_CLIENT_H
+#define XB_CTL_CLIENT_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  * request's "args" object and prints the result for people; the daemon
  * side checks the (untrusted) args and calls the daemon (daemon.h).
  */
-#ifndef XB_CONTROLLER_CMD_H
-#define XB_CONTROLLER_CMD_H
+#ifndef XB_CTL_CMD_H
+#define XB_CTL_CMD_H
 
 #include <stdint.h>
 #include <stdio.h>

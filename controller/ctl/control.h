@@ -10,8 +10,8 @@
  * socket group (primary or supplementary) get read-only; anyone else gets
  * an error and is disconnected.
  */
-#ifndef XB_CONTROLLER_CONTROL_H
-#define XB_CONTROLLER_CONTROL_H
+#ifndef XB_CTL_CONTROL_H
+#define XB_CTL_CONTROL_H
 
 #include "proto.h"
 

@@ -32,8 +32,8 @@
  * (unknown command, bad arguments, refused, permission denied) gets an
  * error reply and the connection stays open.
  */
-#ifndef XB_CONTROLLER_PROTO_H
-#define XB_CONTROLLER_PROTO_H
+#ifndef XB_CTL_PROTO_H
+#define XB_CTL_PROTO_H
 
 #include <stddef.h>
 

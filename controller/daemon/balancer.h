@@ -34,8 +34,8 @@
  * bal_run() is a pure function so that it can be checked on random
  * snapshots every simulated tick.
  */
-#ifndef XB_CONTROLLER_BALANCER_H
-#define XB_CONTROLLER_BALANCER_H
+#ifndef XB_DAEMON_BALANCER_H
+#define XB_DAEMON_BALANCER_H
 
 #include <stdint.h>
 

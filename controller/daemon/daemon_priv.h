@@ -6,8 +6,8 @@
  * the control commands (dmn_api.c).  Nothing outside daemon/ includes
  * this header; everyone else sees the daemon through daemon.h.
  */
-#ifndef XB_CONTROLLER_DAEMON_PRIV_H
-#define XB_CONTROLLER_DAEMON_PRIV_H
+#ifndef XB_DAEMON_DAEMON_PRIV_H
+#define XB_DAEMON_DAEMON_PRIV_H
 
 #include <stdint.h>
 

@@ -5,8 +5,8 @@
  * check the result.  The daemon applies what comes out; the simulator runs
  * exactly the same function in virtual time.
  */
-#ifndef XB_CONTROLLER_DECIDE_H
-#define XB_CONTROLLER_DECIDE_H
+#ifndef XB_DAEMON_DECIDE_H
+#define XB_DAEMON_DECIDE_H
 
 #include <stdint.h>
 

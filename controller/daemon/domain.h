@@ -6,8 +6,8 @@
  * without flooding) and the per-domain state machine (managed, no agent,
  * stale, stuck, uncooperative, excluded).
  */
-#ifndef XB_CONTROLLER_DOMAIN_H
-#define XB_CONTROLLER_DOMAIN_H
+#ifndef XB_DAEMON_DOMAIN_H
+#define XB_DAEMON_DOMAIN_H
 
 #include <stdint.h>
 

@@ -7,8 +7,8 @@
  * about.  No I/O and no clock: the caller passes `now`, so every function
  * here is tested with exact tables (tests/unit/test_guestview.c).
  */
-#ifndef XB_CONTROLLER_GUESTVIEW_H
-#define XB_CONTROLLER_GUESTVIEW_H
+#ifndef XB_DAEMON_GUESTVIEW_H
+#define XB_DAEMON_GUESTVIEW_H
 
 #include <stdint.h>
 

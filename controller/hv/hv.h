@@ -7,8 +7,8 @@
  * in-process simulated host).  The rest of the daemon cannot tell them
  * apart.  All sizes are KiB in the "domain total" frame (tot_pages * 4).
  */
-#ifndef XB_CONTROLLER_HV_H
-#define XB_CONTROLLER_HV_H
+#ifndef XB_HV_HV_H
+#define XB_HV_HV_H
 
 #include <stddef.h>
 #include <stdint.h>

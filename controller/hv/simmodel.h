@@ -15,8 +15,8 @@
  * Everything is seeded and deterministic: the same calls in the same order
  * give the same state, bit for bit.  All sizes are KiB, times ms.
  */
-#ifndef XB_CONTROLLER_SIMMODEL_H
-#define XB_CONTROLLER_SIMMODEL_H
+#ifndef XB_HV_SIMMODEL_H
+#define XB_HV_SIMMODEL_H
 
 #include <stdint.h>
 
