@@ -73,9 +73,9 @@ xb_fuzz_lib(xbconfig)
 
 # The protocol decoders alone: proto.c needs only common and jansson (the
 # rest of xbproto calls into the daemon).
-add_library(xbproto_fuzz STATIC ${CMAKE_SOURCE_DIR}/controller/proto.c)
+add_library(xbproto_fuzz STATIC ${CMAKE_SOURCE_DIR}/controller/ctl/proto.c)
 target_compile_options(xbproto_fuzz PRIVATE ${XB_FUZZ_FLAGS})
-target_include_directories(xbproto_fuzz PUBLIC ${CMAKE_SOURCE_DIR}/controller)
+target_include_directories(xbproto_fuzz PUBLIC ${CMAKE_SOURCE_DIR}/controller/ctl)
 target_link_libraries(xbproto_fuzz PUBLIC xbcommon_fuzz PkgConfig::JANSSON)
 
 # xb_fuzz_target(NAME LIB MAX_LEN [EXTRA-SEED-DIRS...])

@@ -3,7 +3,7 @@
 # exposition against a strict parser), and the real daemon on the sim
 # backend scraped over HTTP (promtool when installed), watched through
 # `top` in a real tmux terminal, and its log kept quiet when nothing moves.
-xb_check_test(test_metrics SOURCES unit/test_metrics.c LIBS xbcore)
+xb_check_test(test_metrics SOURCES unit/test_metrics.c LIBS xbmetrics)
 # The Prometheus rules the package ships: promtool's syntax check, then
 # its unit tests (hand-worked hosts in controller/xenballoon.rules.test.yml).
 find_program(XB_PROMTOOL promtool)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The daemon's builder of what guests are told (controller/guestview.c)
+ * The daemon's builder of what guests are told (controller/daemon/guestview.c)
  * as exact tables: the pressure level, the overcommit ratios over a
  * domain table, one domain's status fields, when a new status is worth
  * writing, the agent settings line from the config, and the survey

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Observability (controller/metrics.c): the rates from agent history, the
+ * Observability (controller/metrics/, controller/daemon/rates.c): the
+ * rates from agent history, the
  * decision histogram, the metrics_listen parser, and the exposition text
  * checked by a strict parser of the Prometheus text format (families
  * contiguous, HELP and TYPE once and first, names and label syntax,

@@ -8,7 +8,7 @@
 #  c. in the same run, the time from a record reaching the daemon (its
 #     watch firing) to the target it leads to being issued, median and
 #     99th percentile, under 1,000 agents publishing once a second each,
-#     measured by the sim backend (XB_SIM_LATENCY, controller/hv_sim.c).
+#     measured by the sim backend (XB_SIM_LATENCY, controller/hv/hv_sim.c).
 #     Run twice: with the default 100 ms coalescing delay (settle) and with
 #     settle = 0, which leaves the processing alone.
 #

@@ -531,7 +531,7 @@ read_record(struct run *r, struct dom *dom)
 
     if (g->rawlen == 0 || !dom_intake(dom, g->raw, g->rawlen, r->h.now_ms))
         return;
-    /* The daemon's fast path (daemon.c): distress skips the coalescing
+    /* The daemon's fast path (daemon/rebalance.c): distress skips the coalescing
      * delay and is decided on in this very step. */
     if (dom->heard != heard && dom_distress(dom))
         r->settle_ms = r->h.now_ms;

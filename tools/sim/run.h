@@ -3,7 +3,7 @@
  * One simulation run in virtual time: the host model of simmodel.c, the
  * guests' agents publishing through the real record format, and the
  * daemon's decision path (record intake, state updates, decide(), targets
- * applied shrinks first) driven exactly as daemon.c drives it, with the
+ * applied shrinks first) driven exactly as daemon/rebalance.c drives it, with the
  * clock replaced.  Or, in oracle mode, no controller at all: every guest's
  * allocation is set each step from its demand: by the clairvoyant oracle
  * instantly, from the demand it is about to have; by the reactive oracle
