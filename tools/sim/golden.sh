@@ -17,6 +17,7 @@ sim=${2:-$top/build/tools/sim/xenballoon-sim}
 policies="static selfballoon proportional squeeze pressure"
 mkdir -p "$out"
 cd "$top" || exit 1
+# shellcheck disable=SC2016 # the sh -c text is expanded by that shell
 for s in tools/sim/scenarios/*.json tools/sim/scenarios/makeroom/*.json; do
     n=$(echo "$s" | sed 's|tools/sim/scenarios/||; s|/|_|g; s|\.json$||')
     echo "$n.default $s"
