@@ -28,7 +28,7 @@
 
 #include "record.h"
 
-#define XB_POLICY_ABI 1
+#define XB_POLICY_ABI 2
 #define XB_POL_REASON_MAX 48
 /* Most samples of history a policy may ask the daemon to keep per domain. */
 #define XB_POL_HISTORY_MAX 64
@@ -52,11 +52,12 @@ struct xb_pol_dom {
     uint32_t domid;
     const char *name;
     int is_dom0;
-    uint64_t actual_kb; /* what the domain holds now (tot_pages * 4) */
-    uint64_t target_kb; /* its current target */
-    uint64_t min_kb;    /* hard floor from config/heuristic */
-    uint64_t max_kb;    /* hard ceiling (static-max or config) */
-    unsigned weight;    /* relative share, 1..10000, default 100 */
+    uint64_t actual_kb;       /* what the domain holds now (tot_pages * 4) */
+    uint64_t target_kb;       /* its current target */
+    uint64_t min_kb;          /* hard floor from config/heuristic */
+    uint64_t max_kb;          /* hard ceiling (static-max or config) */
+    unsigned weight;          /* relative share, 1..10000, default 100 */
+    uint64_t since_change_ms; /* since the daemon last changed its target */
     /*
      * Agent history, oldest first, newest last (hist[nhist - 1]); at most
      * the policy's `history` entries.  nhist == 0: the agent never reported

@@ -27,6 +27,11 @@
  * step, as in xenballoond: calling plan again before the guest has moved
  * asks for the same target instead of compounding another 1/10.
  *
+ * One shrink step per `interval` (xenballoond slept XENBALLOON_SELF_INTERVAL,
+ * 1 s, between two), counted from the daemon's last change of the target,
+ * so that the baseline's pace does not follow the daemon's min_interval.
+ * Growth is not held back (with uphysteresis 1 it is one step anyway).
+ *
  * A domain without fresh agent data, or whose agent does not report
  * Committed_AS, keeps its target.
  */
@@ -41,6 +46,7 @@ struct sb_params {
     uint64_t reserved;   /* KiB added to the goal */
     double reserved_pct; /* % of MemTotal added to the goal */
     uint64_t minmem;     /* KiB floor for the goal; 0: heuristic */
+    uint64_t interval;   /* ms between two shrink steps of one domain */
 };
 
 static const struct xb_pol_param sb_params_table[] = {
@@ -58,6 +64,10 @@ static const struct xb_pol_param sb_params_table[] = {
     { "minmem", XB_PP_KIB, 0, 0, POL_KIB_MAX,
       offsetof(struct sb_params, minmem),
       "KiB floor for the goal; 0 = minimum_target() heuristic from maxmem" },
+    { "interval", XB_PP_MS, 1000, 0, 3600000,
+      offsetof(struct sb_params, interval),
+      "ms between two shrink steps of one domain (xenballoond's "
+      "XENBALLOON_SELF_INTERVAL: 1 s)" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
 };
 
@@ -114,8 +124,16 @@ sb_plan(const void *params, const struct xb_pol_snapshot *snap,
             tgt = cur;
             dir = "at";
         }
-        out[i].target_kb = tgt;
         out[i].need_kb = goal;
+        if (tgt < d->target_kb && d->since_change_ms < p->interval) {
+            /* xenballoond shrank once per interval, whatever the
+             * daemon's own pace. */
+            out[i].target_kb = d->target_kb;
+            xb_pol_reason(&out[i], "wait: goal %llu MiB",
+                          (unsigned long long)(goal / 1024));
+            continue;
+        }
+        out[i].target_kb = tgt;
         xb_pol_reason(&out[i], "%s goal %llu MiB", dir,
                       (unsigned long long)(goal / 1024));
     }

@@ -174,8 +174,10 @@ static const struct cfg_key cfg_top_keys[] = {
                1 * MINUTE),
     /* Coalesces a burst of xenstore events into one rebalance. */
     K_DURATION("settle", struct xb_config, settle_ms, 100 * MSEC, 0, 10 * SEC),
-    /* Four 2 MiB balloon hypercalls: smaller moves are not worth one. */
-    K_SIZE("deadband", struct xb_config, deadband_kb, 8 * MIB, 0, 1 * GIB, 0),
+    /* Two 2 MiB balloon hypercalls, the same as `progress`: smaller moves
+     * are not worth one (8 MiB kept a spiking guest a step behind and cost
+     * a guest of density at health, BENCHMARKS.md). */
+    K_SIZE("deadband", struct xb_config, deadband_kb, 4 * MIB, 0, 1 * GIB, 0),
     /* Shrink in steps: at most a quarter of a domain per step, so that a wrong
      * wish is corrected before it bites.  The policy's own probing is
      * gentler; these bound how fast it may take memory back from a guest
@@ -186,9 +188,10 @@ static const struct cfg_key cfg_top_keys[] = {
      * stalled lately is held to 5% and 64 MiB (balancer.h). */
     K_SIZE("shrink_max", struct xb_config, shrink_max_kb, 256 * MIB, 2 * MIB,
            1 * TIB, 0),
-    /* Half a second: a balloon moves 100+ MiB meanwhile, and the agent
-     * has published what it did. */
-    K_DURATION("min_interval", struct xb_config, min_interval_ms, 500 * MSEC, 0,
+    /* A fifth of a second: a balloon moves 50 MiB meanwhile, and a
+     * spiking guest's growth is not held back by its own last step (half
+     * a second cost a guest of density at health, BENCHMARKS.md). */
+    K_DURATION("min_interval", struct xb_config, min_interval_ms, 200 * MSEC, 0,
                1 * HOUR),
     /* Many agent intervals (1-2s) of silence before the last record is
      * no longer trusted. */

@@ -50,6 +50,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].min_kb = dom->min_kb;
         pd[np].max_kb = dom->max_kb;
         pd[np].weight = dom->weight;
+        pd[np].since_change_ms = now - dom->last_change_ms;
         /* The policy sees the history it asked for; the daemon may keep
          * more for its own rates (rates.h). */
         nh = dom->nhist < cfg->policy->pol->history ? dom->nhist

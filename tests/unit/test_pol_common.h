@@ -43,7 +43,8 @@ struct tp_dom {
     int stale;
     unsigned nsamp;
     struct tp_samp s[TP_MAXSAMP];
-    uint64_t want; /* expected target */
+    uint64_t want;     /* expected target */
+    uint64_t since_ms; /* since the last target change; 0: an hour */
 };
 
 struct tp_case {
@@ -104,6 +105,7 @@ tp_build(const struct tp_case *c, struct tp_snap *ts)
         pd->min_kb = d->min;
         pd->max_kb = d->max;
         pd->weight = d->weight != 0 ? d->weight : 100;
+        pd->since_change_ms = d->since_ms != 0 ? d->since_ms : 3600000;
         pd->stale = d->stale;
         pd->nhist = d->nsamp;
         pd->hist = d->nsamp > 0 ? ts->hist[i] : NULL;

@@ -117,6 +117,7 @@ gen(uint64_t *s, struct rp_snap *rs, int calm)
         d->actual_kb = rnd_in(s, d->min_kb, d->max_kb);
         d->target_kb = rnd_in(s, d->min_kb, d->max_kb);
         d->weight = (unsigned)rnd_in(s, 1, 1000);
+        d->since_change_ms = rnd_in(s, 0, 5000);
         d->nhist = kind == 0 ? 0 : (unsigned)rnd_in(s, 1, RP_MAXSAMP);
         d->stale = kind == 1;
         d->hist = d->nhist > 0 ? rs->hist[i] : NULL;

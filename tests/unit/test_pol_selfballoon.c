@@ -182,6 +182,31 @@ static const struct tp_case cases[] = {
       1,
       { { 0, MiB(1024), MiB(900), MiB(256), MiB(2048), 0, 0, 1, COMMIT(400),
           995165 } } },
+    /*
+     * One shrink step per interval (1 s): A's target changed 999 ms ago,
+     * so it stays at 1048576; B grows to 769229 although its target
+     * changed 1 ms ago (growth is not held back); C shrank 1000 ms ago
+     * and steps down to 995165.
+     */
+    { "interval",
+      NULL,
+      0,
+      0,
+      3,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(2048), 0, 0, 1, COMMIT(400),
+          MiB(1024), 999 },
+        { 0, MiB(512), MiB(512), MiB(256), MiB(2048), 0, 0, 1, COMMIT(700),
+          769229, 1 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(2048), 0, 0, 1, COMMIT(400),
+          995165, 1000 } } },
+    /* interval 0: xenballoond's pace is the daemon's. */
+    { "interval 0",
+      "{\"interval\": 0}",
+      0,
+      0,
+      1,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(2048), 0, 0, 1, COMMIT(400),
+          995165, 1 } } },
 };
 
 START_TEST(test_selfballoon_table)
@@ -202,6 +227,11 @@ START_TEST(test_selfballoon_need)
     ck_assert_uint_eq(out[0].need_kb, 514458);
     ck_assert_uint_eq(out[1].need_kb, 769229);
     ck_assert_str_eq(out[0].reason, "down goal 502 MiB");
+    /* Waiting for the interval still says where it is going. */
+    tp_build(&cases[sizeof(cases) / sizeof(cases[0]) - 2], &ts);
+    xb_policy_plan(pi, &ts.snap, out);
+    ck_assert_str_eq(out[0].reason, "wait: goal 502 MiB");
+    ck_assert_uint_eq(out[0].need_kb, 514458);
     xb_policy_destroy(pi);
 }
 END_TEST
