@@ -115,7 +115,8 @@ static const struct met_fam met_dom_fams[] = {
 
 /* The states `status` reports, for the state set. */
 static const char *const met_states[] = {
-    "managed", "no-agent", "stale", "stuck", "uncooperative", "excluded",
+    "managed",  "no-agent", "stale",     "stuck",     "uncooperative",
+    "excluded", "paused",   "suspended", "migrating",
 };
 
 /* Formats v for the exposition; 0, or -1 when it is unknown. */
