@@ -28,6 +28,7 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_reload_entry,
     &cmd_reserve_entry,
     &cmd_release_entry,
+    &cmd_capacity_entry,
     &cmd_monitor_entry,
     &cmd_top_entry,
     &cmd_version_entry,
