@@ -17,7 +17,8 @@
  *           starts again at 1: the agent looks for change, not growth)
  *   hbp     the daemon's heartbeat period, seconds
  *   target actual min max need   KiB, the domain's view
- *   state   managed no-agent stale stuck uncooperative excluded
+ *   state   managed no-agent stale stuck uncooperative excluded paused
+ *           suspended migrating
  *   level   the host's pressure: ok tight critical
  *   free total   host memory free now and managed by Xen, KiB
  *   ocmax   sum of the domains' maxmem over host memory, hundredths

@@ -3,7 +3,7 @@
 # driven through the real CLI.  Label "regress".  perm.sh needs root and
 # setpriv; it reports "skipped" (77) otherwise.
 if(TARGET xenballoon-ctl)
-  foreach(t query change reload perm restart makeroom fit)
+  foreach(t query change reload perm restart makeroom fit lifecycle capacity)
     add_test(NAME regress_${t}
              COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/regress/${t}.sh)
     set_tests_properties(regress_${t} PROPERTIES LABELS regress

@@ -16,23 +16,12 @@
 #include "xmalloc.h"
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_daemon_entry,
-    &cmd_check_config_entry,
-    &cmd_status_entry,
-    &cmd_targets_entry,
-    &cmd_show_entry,
-    &cmd_set_entry,
-    &cmd_policy_entry,
-    &cmd_pause_entry,
-    &cmd_resume_entry,
-    &cmd_reload_entry,
-    &cmd_reserve_entry,
-    &cmd_release_entry,
-    &cmd_monitor_entry,
-    &cmd_top_entry,
-    &cmd_version_entry,
-    &cmd_help_entry,
-    NULL,
+    &cmd_daemon_entry,   &cmd_check_config_entry, &cmd_status_entry,
+    &cmd_targets_entry,  &cmd_show_entry,         &cmd_set_entry,
+    &cmd_policy_entry,   &cmd_pause_entry,        &cmd_resume_entry,
+    &cmd_reload_entry,   &cmd_reserve_entry,      &cmd_release_entry,
+    &cmd_capacity_entry, &cmd_monitor_entry,      &cmd_top_entry,
+    &cmd_version_entry,  &cmd_help_entry,         NULL,
 };
 
 /* The two commands main() runs itself, listed here so that `help` and

@@ -57,8 +57,8 @@ int cmd_help(FILE *out, const char *name);
 /* One monitor event as one human line. */
 void cmd_print_event(FILE *out, const json_t *event);
 
-/* The entries, defined in cmd_query.c, cmd_daemon.c, cmd_change.c and
- * cmd_hold.c. */
+/* The entries, defined in cmd_query.c, cmd_daemon.c, cmd_change.c,
+ * cmd_hold.c and cmd_capacity.c. */
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_check_config_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -75,6 +75,7 @@ extern const struct cmd_entry cmd_reload_entry;
 extern const struct cmd_entry cmd_reserve_entry;
 extern const struct cmd_entry cmd_release_entry;
 extern const struct cmd_entry cmd_top_entry;
+extern const struct cmd_entry cmd_capacity_entry;
 
 /*
  * Helpers shared by the command files: argument checking and parsing

@@ -48,7 +48,7 @@ pending(const struct bal_params *p, const struct bal_dom *d)
 {
     uint64_t gap = sat_sub(d->actual_kb, d->new_target_kb);
 
-    return !d->stuck && gap > p->progress_kb ? gap : 0;
+    return !d->stuck && !d->frozen && gap > p->progress_kb ? gap : 0;
 }
 
 /* Memory shrinking domains are still to release and will (pending). */

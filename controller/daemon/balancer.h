@@ -74,7 +74,10 @@ struct bal_dom {
     uint32_t domid;
     uint64_t actual_kb, target_kb, min_kb, max_kb;
     uint64_t wanted_kb;       /* the policy's wish */
-    int managed;              /* 0: excluded, dom0, dying: never touched */
+    int managed;              /* 0: excluded, dom0, not running: untouched */
+    int frozen;               /* not running (paused, suspended, migrating):
+                                 its balloon moves nothing, not even a
+                                 shrink already asked */
     int silent;               /* no agent or stale: never shrunk by policy */
     int stuck;                /* not moving: unmet change withdrawn */
     uint64_t floor_kb;        /* learnt: could not shrink below (0: none) */

@@ -63,8 +63,20 @@ json_t *dmn_status(struct xb_daemon *d);
  * "pswpin", "pswpout" (the latest record's counters, null if unknown),
  * "records_accepted", "records_rejected", "records_suspicious",
  * "records_throttled", "target_failures", "stuck", "uncooperative",
- * "excluded". */
+ * "excluded"; and "capacity", dmn_capacity within
+ * CAP_WITHIN_DEFAULT_MS. */
 json_t *dmn_metrics(struct xb_daemon *d);
+/*
+ * The host's capacity for a fleet scheduler (capacity.h): {"total_kb",
+ * "free_kb", "reserve_kb", "held_kb", "promised_kb", "available_kb",
+ * "guaranteed_kb" (sum of min), "committed_kb" (of targets), "in_use_kb"
+ * (of needs), "reclaimable_kb", "reclaim_ms" (null: cannot), "donors",
+ * "admittable_kb" (the largest guest that could start within within_ms
+ * without pushing a running guest below its need), "within_ms",
+ * "paused", "pressure" (ok|tight|critical)}.  The sums are over the
+ * balanced domains (not excluded, dom0 among them).
+ */
+json_t *dmn_capacity(struct xb_daemon *d, uint64_t within_ms);
 /* [ {"domid","name","target_kb","actual_kb"} ... ] */
 json_t *dmn_targets(struct xb_daemon *d);
 /* Everything about one domain (name or domid): status fields plus

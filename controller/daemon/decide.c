@@ -18,7 +18,9 @@ pol_state(const struct dom *dom)
         return XB_POL_UNCOOPERATIVE;
     if (dom->stuck)
         return XB_POL_STUCK;
-    if (dom->state == DOM_NO_AGENT || dom->state == DOM_STALE)
+    /* Not running: its figures say nothing new, and it is not touched. */
+    if (dom->state == DOM_NO_AGENT || dom->state == DOM_STALE ||
+        !dom_running(dom))
         return XB_POL_SILENT;
     return XB_POL_MANAGED;
 }
@@ -85,14 +87,18 @@ decide(struct domtab *t, const struct xb_config *cfg,
         b->floor_kb = dom->floor_kb;
         b->ceil_kb = dom->ceil_kb;
         b->rate_kb_s = dom->rate_kb_s;
+        b->frozen = !dom_running(dom);
         if (dom->excluded)
             continue;
         dom->need_kb = want[k].need_kb;
         memcpy(dom->reason, want[k].reason, sizeof(dom->reason));
         /* Until its agent has spoken, a domain is left alone: there is
          * nothing to decide on, and one that libxl is still building
-         * would refuse a target anyway. */
-        b->managed = !paused && dom->heard > 0;
+         * would refuse a target anyway.  Paused, suspended or migrating,
+         * it is left alone too: a target set now would be carried to
+         * where it resumes (a migration's destination starts from it),
+         * or met at once when it runs again, whatever it needs then. */
+        b->managed = !paused && dom->heard > 0 && !b->frozen;
         b->silent = dom->state == DOM_NO_AGENT || dom->state == DOM_STALE;
         b->wanted_kb = want[k].target_kb;
         b->quick_kb = want[k].quick_kb;

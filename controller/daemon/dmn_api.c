@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "daemon_priv.h"
 #include "rates.h"
 #include "quote.h"
@@ -116,6 +117,7 @@ dmn_metrics(struct xb_daemon *d)
     json_object_set_new(o, "version", json_string(XB_VERSION));
     json_object_set_new(o, "uptime_ms", kb(now - d->start_ms));
     json_object_set_new(o, "rebalances", kb(d->rebalances));
+    json_object_set_new(o, "capacity", dmn_capacity(d, CAP_WITHIN_DEFAULT_MS));
     for (unsigned i = 0; i < d->doms.n; i++) {
         const struct dom *dom = d->doms.v[i];
         json_t *e = json_array_get(doms, i);

@@ -97,11 +97,50 @@ track_rate(struct dom *d, uint64_t gap, const struct dom_limits *lim,
     d->rate_ms = now;
 }
 
+/*
+ * While it does not run, its balloon cannot move: the time since the
+ * last look is added to the clocks that measure a stalled balloon (its
+ * progress, its stall), so that pausing a domain for an hour neither
+ * makes it stuck nor uncooperative, and a stuck one resumes its count
+ * where it stopped.  Its speed is measured afresh once it runs.
+ */
+static enum dom_state
+freeze(struct dom *d, uint64_t now)
+{
+    uint64_t dt =
+        d->frozen_ms != 0 && now > d->frozen_ms ? now - d->frozen_ms : 0;
+
+    if (d->progress_ms != 0)
+        d->progress_ms += dt;
+    if (d->stuck)
+        d->stalled_since_ms += dt;
+    if (d->wary_until_ms != 0)
+        d->wary_until_ms += dt;
+    d->frozen_ms = dom_running(d) ? 0 : now;
+    d->rate_ms = 0;
+    switch (d->life) {
+    case HV_PAUSED:
+        return DOM_PAUSED;
+    case HV_SUSPENDED:
+        return DOM_SUSPENDED;
+    default:
+        return DOM_MIGRATING;
+    }
+}
+
 void
 dom_update_state(struct dom *d, const struct dom_limits *lim, uint64_t now)
 {
     uint64_t gap = absdiff(d->actual_kb, d->target_kb);
 
+    if (!dom_running(d) || d->frozen_ms != 0) {
+        enum dom_state s = freeze(d, now);
+
+        if (!dom_running(d)) {
+            d->state = s;
+            return;
+        }
+    }
     track_rate(d, gap, lim, now);
     if (d->progress_ms == 0) {
         d->progress_ms = now;
@@ -164,6 +203,12 @@ dom_state_name(enum dom_state s)
         return "uncooperative";
     case DOM_EXCLUDED:
         return "excluded";
+    case DOM_PAUSED:
+        return "paused";
+    case DOM_SUSPENDED:
+        return "suspended";
+    case DOM_MIGRATING:
+        return "migrating";
     }
     return "?";
 }

@@ -4,13 +4,15 @@
  * domid.  It owns the intake of the agents' records (untrusted: rate-
  * limited, parsed by the common parser, rejected ones counted and logged
  * without flooding) and the per-domain state machine (managed, no agent,
- * stale, stuck, uncooperative, excluded).
+ * stale, stuck, uncooperative, excluded; and, from its life in Xen,
+ * paused, suspended, migrating).
  */
 #ifndef XB_DAEMON_DOMAIN_H
 #define XB_DAEMON_DOMAIN_H
 
 #include <stdint.h>
 
+#include "hv.h"
 #include "log.h"
 #include "policy.h"
 #include "record.h"
@@ -22,6 +24,10 @@ enum dom_state {
     DOM_STUCK,
     DOM_UNCOOPERATIVE,
     DOM_EXCLUDED,
+    /* Not running (hv.h): left alone, its clocks stopped, until it runs. */
+    DOM_PAUSED,
+    DOM_SUSPENDED,
+    DOM_MIGRATING,
 };
 
 struct dom_limits {
@@ -37,6 +43,12 @@ struct dom {
     int is_dom0;
     int excluded; /* by config, `set exclude`, or dom0 unmanaged */
     int seen;     /* mark for rescan diffs */
+    /* Its life in Xen (hv.h), as of the latest listing.  While it is not
+     * running, no target of it changes, it is no donor and its stuck,
+     * uncooperative and balloon-speed clocks stand still: frozen_ms is
+     * when they were last moved on (0: running). */
+    enum hv_life life;
+    uint64_t frozen_ms;
 
     uint64_t actual_kb, target_kb, maxmem_kb, min_kb, max_kb;
     unsigned weight;
@@ -165,7 +177,16 @@ const struct xb_pol_sample *dom_latest(const struct dom *d);
 #define DOM_DISTRESS_GROWTH_KB (16 * 1024)
 int dom_distress(const struct dom *d);
 
-/* Progress and state, once per tick and after each target change. */
+/* Whether its balloon can move now: running (hv.h), or migrating (a
+ * suspend asked of it, which it may act on any moment: left alone too). */
+static inline int
+dom_running(const struct dom *d)
+{
+    return d->life == HV_RUNNING;
+}
+
+/* Progress and state, once per tick and after each target change.  A
+ * domain that is not running keeps its state's clocks stopped. */
 void dom_target_changed(struct dom *d, uint64_t target_kb, uint64_t now);
 void dom_update_state(struct dom *d, const struct dom_limits *lim,
                       uint64_t now);

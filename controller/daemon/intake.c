@@ -103,7 +103,9 @@ dmn_rescan(struct xb_daemon *d, int full)
         struct dom *dom = domtab_find(&d->doms, v[i].domid);
         char name[sizeof(dom->name)];
 
-        if (v[i].dying)
+        /* A dying domain is as good as gone; a paused, suspended or
+         * migrating one stays, left alone until it runs (domain.h). */
+        if (v[i].life == HV_DYING)
             continue;
         if (dom == NULL) {
             if (!full) {
@@ -155,6 +157,13 @@ dmn_rescan(struct xb_daemon *d, int full)
         }
         dom->seen = 1;
         dom->actual_kb = v[i].actual_kb;
+        if (dom->life != v[i].life)
+            log_info("domain %u (%s) is %s", dom->domid, dom->name,
+                     v[i].life == HV_RUNNING     ? "running"
+                     : v[i].life == HV_PAUSED    ? "paused"
+                     : v[i].life == HV_SUSPENDED ? "suspended"
+                                                 : "migrating");
+        dom->life = v[i].life;
         if (full && v[i].maxmem_kb && v[i].maxmem_kb != dom->maxmem_kb) {
             dom->maxmem_kb = v[i].maxmem_kb;
             dmn_apply_rules(d, dom);

@@ -21,12 +21,28 @@ struct hv_physinfo {
     uint64_t free_kb;  /* free now, net of outstanding claims */
 };
 
+/*
+ * Where a domain is in its life, as Xen and the toolstack show it.  Only
+ * a running domain's balloon moves; the others are left alone (no target
+ * changes, no stuck timer, not a donor) until they run again.  Migrating:
+ * a suspend asked of it through xenstore (control/shutdown = "suspend",
+ * which libxl's save and migrate write) that it has not acted on yet.
+ * Dying: dying, or shut down for any reason but suspend: about to go.
+ */
+enum hv_life {
+    HV_RUNNING = 0,
+    HV_PAUSED,    /* paused (xl pause, a domain being built or restored) */
+    HV_SUSPENDED, /* shut down with reason suspend (save, migrate) */
+    HV_MIGRATING, /* a suspend requested in xenstore, not yet done */
+    HV_DYING,
+};
+
 struct hv_dominfo {
     uint32_t domid;
     uint64_t actual_kb; /* tot_pages (+ outstanding claim) * 4 */
     uint64_t target_kb; /* memory/target + memory/videoram; 0 unknown */
     uint64_t maxmem_kb; /* memory/static-max; 0 unknown */
-    int dying;          /* dying or shut down: about to go */
+    enum hv_life life;
 };
 
 /* Callbacks into the daemon; called from the event loop. */

@@ -210,6 +210,7 @@ sim_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
         v[k].actual_kb = d->actual_kb;
         v[k].target_kb = d->target_kb;
         v[k].maxmem_kb = d->maxmem_kb;
+        v[k].life = d->life;
         k++;
     }
     *out = v;

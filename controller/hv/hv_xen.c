@@ -84,6 +84,38 @@ xen_physinfo(void *priv, struct hv_physinfo *pi)
     return 0;
 }
 
+/*
+ * A domain's life from its flags; for a running one, also whether a
+ * suspend was asked of it through xenstore and not yet acted on (one
+ * small read per running domain and list: a guest acknowledges the
+ * request by clearing the key, then shuts down with reason suspend).
+ */
+static enum hv_life
+xen_life(struct hv_xen *x, const xc_domaininfo_t *di)
+{
+    unsigned reason =
+        (di->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
+    char path[64], *val;
+    unsigned len;
+    enum hv_life life = HV_RUNNING;
+
+    if (di->flags & XEN_DOMINF_dying)
+        return HV_DYING;
+    if (di->flags & XEN_DOMINF_shutdown)
+        return reason == SHUTDOWN_suspend ? HV_SUSPENDED : HV_DYING;
+    if (di->flags & XEN_DOMINF_paused)
+        return HV_PAUSED;
+    if (x->lost || di->domain == 0)
+        return HV_RUNNING;
+    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+             di->domain);
+    val = xs_read(x->xsh, XBT_NULL, path, &len);
+    if (val != NULL && strcmp(val, "suspend") == 0)
+        life = HV_MIGRATING;
+    free(val);
+    return life;
+}
+
 static int
 xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
 {
@@ -114,8 +146,7 @@ xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
             d->domid = di->domain;
             d->actual_kb =
                 ((uint64_t)di->tot_pages + (uint64_t)di->outstanding_pages) * 4;
-            d->dying =
-                (di->flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown)) ? 1 : 0;
+            d->life = xen_life(x, di);
             if (full && !x->lost) {
                 uint64_t t, vram = 0;
 

@@ -94,6 +94,8 @@ sim_restore(struct hv_sim *s)
  *   create NAME MEM MAXMEM   a new guest with an agent (sizes: K/M/G, KiB
  *                       without a suffix), if it fits in host free
  *   driver DOMID NAME   its balloon driver becomes NAME (simmodel.h)
+ *   life DOMID STATE    running, paused, suspended or migrating (hv.h):
+ *                       as xl pause/unpause, save or migrate would leave it
  *   agent DOMID 0|1     its own agent stops (or resumes) publishing, so
  *                       that XB_SIM_INJECT records are all it says
  *   xs-drop SECONDS     the xenstore connection is lost for that long: no
@@ -188,6 +190,20 @@ sim_fault_create(struct hv_sim *s, const char *name, uint64_t mem,
     s->hooks.domains_changed(s->hooks.arg);
 }
 
+static int
+sim_life_from_name(const char *s, enum hv_life *out)
+{
+    static const char *const names[] = { "running", "paused", "suspended",
+                                         "migrating" };
+
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (enum hv_life)i;
+            return 0;
+        }
+    return -1;
+}
+
 static void
 sim_fault_line(struct hv_sim *s, char *line, uint64_t now)
 {
@@ -220,6 +236,11 @@ sim_fault_line(struct hv_sim *s, char *line, uint64_t now)
             d->stuck_period_ms = 10000;
             d->stuck_ms = 6000;
         }
+    } else if (n == 3 && strcmp(cmd, "life") == 0) {
+        if (sim_life_from_name(b, &d->life) < 0)
+            log_warnx("sim: fault ignored: %s", line);
+        else
+            log_info("sim: domain %u (%s) is %s", d->domid, d->name, b);
     } else if (n == 3 && strcmp(cmd, "agent") == 0) {
         d->agent = strcmp(b, "0") != 0;
     } else if (n == 3 && strcmp(cmd, "flood") == 0) {

@@ -179,7 +179,7 @@ void
 sim_host_work(struct sim_host *h, uint64_t dt_ms)
 {
     for (unsigned i = 1; i < h->n; i++)
-        if (h->doms[i].alive)
+        if (h->doms[i].alive && !sim_dom_frozen(&h->doms[i]))
             sim_step_workload(&h->doms[i], h->now_ms, dt_ms);
 }
 
@@ -189,7 +189,7 @@ sim_host_mem(struct sim_host *h, uint64_t dt_ms)
     for (unsigned i = 1; i < h->n; i++) {
         struct sim_dom *d = &h->doms[i];
 
-        if (!d->alive)
+        if (!d->alive || sim_dom_frozen(d))
             continue;
         sim_step_balloon(h, d, dt_ms);
         sim_step_guest(h, d, dt_ms);
@@ -207,7 +207,8 @@ sim_host_step(struct sim_host *h, uint64_t dt_ms)
 int
 sim_dom_publish_due(struct sim_host *h, struct sim_dom *d)
 {
-    if (!d->alive || !d->agent || h->now_ms < d->next_publish_ms)
+    if (!d->alive || !d->agent || sim_dom_frozen(d) ||
+        h->now_ms < d->next_publish_ms)
         return 0;
     d->next_publish_ms = h->now_ms + h->publish_ms;
     return 1;

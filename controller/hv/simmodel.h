@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "hv.h"
 #include "record.h"
 
 enum sim_driver {
@@ -99,6 +100,10 @@ struct sim_dom {
     char name[64];
     int alive;
     int agent;
+    /* enum hv_life (hv.h), 0 running.  Paused or suspended, its
+     * workload, balloon and agent stand still; migrating (a suspend
+     * asked, not yet done) it runs on. */
+    enum hv_life life;
     enum sim_driver driver;
     struct sim_workload work;
     uint64_t actual_kb, target_kb, maxmem_kb, base_kb, file_ws_kb;
@@ -171,6 +176,12 @@ void sim_host_mem(struct sim_host *h, uint64_t dt_ms);
 
 /* What the guest needs to run without any stall: base + anon + file ws. */
 uint64_t sim_dom_need_kb(const struct sim_dom *d);
+/* Paused or suspended: it does not run (its life, above). */
+static inline int
+sim_dom_frozen(const struct sim_dom *d)
+{
+    return d->life == HV_PAUSED || d->life == HV_SUSPENDED;
+}
 /* The least that avoids an OOM kill: base + the anon swap cannot hold. */
 uint64_t sim_dom_floor_kb(const struct sim_dom *d);
 /* The least that keeps every hot page resident (cold ones may swap). */

@@ -115,7 +115,8 @@ static const struct met_fam met_dom_fams[] = {
 
 /* The states `status` reports, for the state set. */
 static const char *const met_states[] = {
-    "managed", "no-agent", "stale", "stuck", "uncooperative", "excluded",
+    "managed",  "no-agent", "stale",     "stuck",     "uncooperative",
+    "excluded", "paused",   "suspended", "migrating",
 };
 
 /* Formats v for the exposition; 0, or -1 when it is unknown. */
@@ -384,6 +385,7 @@ met_render(const struct xb_metrics *m, const json_t *snap, struct evbuffer *out)
     for (size_t i = 0; i < sizeof(met_host_fams) / sizeof(met_host_fams[0]);
          i++)
         met_one(out, &met_host_fams[i], host);
+    met_render_capacity(json_object_get(snap, "capacity"), out);
     met_render_decisions(m, out);
     met_render_holds(json_object_get(snap, "holds"), out);
     met_render_domains(json_object_get(snap, "domains"), out);

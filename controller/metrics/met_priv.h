@@ -24,6 +24,10 @@ extern const uint64_t met_bounds_ms[MET_NBOUNDS];
 #define MET_NWHY (BAL_WITHDRAW + 1)
 extern const char *const met_why[MET_NWHY];
 
+/* The host's capacity figures of the snapshot (expo_cap.c). */
+struct evbuffer;
+void met_render_capacity(const json_t *cap, struct evbuffer *o);
+
 struct xb_metrics {
     uint64_t decisions[MET_NWHY];
     uint64_t lat_le[MET_NBOUNDS]; /* observations <= bound, not cumulated */

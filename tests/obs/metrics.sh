@@ -140,6 +140,19 @@ mcheck 's["xenballoon_uptime_seconds"] > 0 and
 mcheck 's["xenballoon_host_memory_total_bytes"] ==
     st["host"]["total_kb"] * 1024'
 mcheck 's["xenballoon_host_memory_reserve_bytes"] == 128 * 2**20'
+# The capacity figures (issue 17): guaranteed is the balanced domains'
+# mins, admittable at least what is free net of reserve and holds, one
+# pressure level set, and the paused/suspended/migrating states listed.
+mcheck 's["xenballoon_host_memory_guaranteed_bytes"] == 1024 * sum(
+    d["min_kb"] for d in st["domains"] if d["state"] != "excluded") and
+    s["xenballoon_host_memory_admittable_bytes"] >=
+    s["xenballoon_host_memory_available_bytes"] - 4 * 2**20 and
+    "xenballoon_host_memory_reclaimable_bytes" in s and
+    sum(v for k, v in s.items() if k.startswith("xenballoon_host_pressure{"))
+    == 1'
+for st8 in paused suspended migrating; do
+    mcheck 's["xenballoon_domain_state{domain=\"web\",domid=\"1\",state=\"'$st8'\"}"] == 0'
+done
 mcheck 'all(s["xenballoon_domain_%s_bytes{domain=\"%s\",domid=\"%d\"}"
     % (k, d["name"], d["domid"])] == d[k + "_kb"] * 1024
     for d in st["domains"] for k in ("min", "max"))'

@@ -319,6 +319,14 @@ dmn_release(struct xb_daemon *d, unsigned id, char **cause)
 }
 
 json_t *
+dmn_capacity(struct xb_daemon *d, uint64_t within_ms)
+{
+    (void)d;
+    return json_pack("{s:I, s:I}", "admittable_kb", (json_int_t)1024 * 1024,
+                     "within_ms", (json_int_t)within_ms);
+}
+
+json_t *
 dmn_version(struct xb_daemon *d)
 {
     (void)d;

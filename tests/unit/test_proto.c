@@ -347,6 +347,7 @@ START_TEST(test_table)
         { "reload", CMD_WRITE },
         { "reserve", CMD_WRITE | CMD_WAIT },
         { "release", CMD_WRITE },
+        { "capacity", 0 },
         { "monitor", CMD_STREAM },
         { "top", CMD_LOCAL },
         { "version", 0 },
