@@ -2,13 +2,16 @@
 # shellcheck shell=sh disable=SC2020
 #
 # The daemon under faults (config faults.json: stale after 10 s).  One
-# boot, two checks:
+# boot, three checks:
 #   4. a guest whose agent is killed is detected and shown as such in the
 #      CLI (stale / no-agent / uncooperative), its target left alone, while
 #      another guest's rising demand is still served;
 #   5. the daemon, SIGKILLed and restarted, carries on from the current
 #      targets (no reset, keeps balancing), and a guest destroyed while it
-#      was down, or while it runs, is forgotten.
+#      was down, or while it runs, is forgotten;
+#   8. a paused guest is shown as paused, never declared stuck and its
+#      target left alone, and managed again once unpaused; a guest saved
+#      and restored (a migration's suspend) is never shrunk meanwhile.
 # Run: xenlab run tests/e2e/faults.sh --config tests/e2e/faults.json
 #      --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
 #      --guest-maxmem 512
@@ -136,5 +139,56 @@ errs=$(tail -n +$((mark + 1)) "$XB_LOG" | grep -ciE 'error|fail|g5|domain '"$d5"
     fail "the daemon logged $errs lines about g5 or errors after it went"
 }
 snapshot "5 done"
+
+#### 8. paused and saved guests are left alone ##########################
+state_is()
+{
+    [ "$(ctl_dom "$1" state)" = "$2" ]
+}
+# shrunk_in_log NAME: the log since $mark shows NAME's target lowered.
+shrunk_in_log()
+{
+    tail -n +$((mark + 1)) "$XB_LOG" |
+        sed -n "s/.*($1): target \([0-9]*\) -> \([0-9]*\) KiB.*/\1 \2/p" |
+        while read -r _old _new; do
+            [ "$_new" -lt "$_old" ] && echo "$_old -> $_new"
+        done | grep -q .
+}
+# Paused past stuck_after (10 s) and uncooperative_after (20 s): shown as
+# paused, never stuck, its target untouched; managed again once unpaused.
+mark=$(wc -l <"$XB_LOG")
+t1=$(target_kb g1)
+timeout 30 xl pause g1 || fail "xl pause g1"
+await 15 "g1 shown as paused" state_is g1 paused
+nap 35
+state_is g1 paused || fail "g1 is '$(ctl_dom g1 state)' while paused"
+near "$(target_kb g1)" "$t1" 1024 ||
+    fail "g1's target moved while paused: $t1 -> $(target_kb g1) KiB"
+if tail -n +$((mark + 1)) "$XB_LOG" | grep -q "(g1) is stuck"; then
+    fail "g1 was declared stuck while paused"
+fi
+timeout 30 xl unpause g1 || fail "xl unpause g1"
+await 30 "g1 managed again once unpaused" state_is g1 managed
+# Saved (suspended, then gone) and restored, as around a migration: never
+# shrunk meanwhile, found again at the size it was saved with.
+create_guest g6 128 384 || fail "xl create g6"
+wait_agent g6
+await 30 "g6 managed" state_is g6 managed
+t6=$(target_kb g6)
+mark=$(wc -l <"$XB_LOG")
+timeout 120 xl save g6 /tmp/g6.save || fail "xl save g6"
+rm -f /run/xenlab/domid-g6 # a restored domain has a new domid
+timeout 120 xl restore /tmp/g6.save || fail "xl restore g6"
+rm -f /tmp/g6.save
+await 60 "g6 listed again after restore" ctl_listed g6
+await 60 "g6 managed again after restore" state_is g6 managed
+if shrunk_in_log g6; then
+    tail -n +$((mark + 1)) "$XB_LOG" | grep "(g6)"
+    fail "g6 was shrunk around its save and restore"
+fi
+ge "$(target_kb g6)" $((t6 - 8192)) ||
+    fail "g6 restored at $(target_kb g6) KiB, saved at $t6 KiB"
+info "g6: saved at $t6 KiB, restored at $(target_kb g6) KiB"
+snapshot "8 done"
 pass "dead agent detected, others balanced; restart carries on;" \
-    "destroyed guests forgotten"
+    "destroyed guests forgotten; paused and saved guests left alone"

@@ -52,15 +52,6 @@ guest()
         "${4:-ideal}" "${5:-idle}"
 }
 
-# fault LINE...: hands lines to the sim backend, which reads them on its
-# next step (written aside and renamed: never read half-written).
-fault()
-{
-    printf '%s\n' "$@" >"$T/faults.tmp"
-    mv "$T/faults.tmp" "$XB_SIM_FAULTS"
-    wait_gone "$XB_SIM_FAULTS"
-}
-
 # inject DOMID RAW: publishes RAW as DOMID's record, through the same
 # intake path as xenstore's (raw may not contain a newline or a NUL).
 inject()
@@ -68,15 +59,6 @@ inject()
     printf '%s %s\n' "$1" "$2" >"$T/inject.tmp"
     mv "$T/inject.tmp" "$XB_SIM_INJECT"
     wait_gone "$XB_SIM_INJECT"
-}
-
-wait_gone()
-{
-    i=0
-    while [ -e "$1" ] && [ $i -lt 100 ]; do
-        sleep 0.02
-        i=$((i + 1))
-    done
 }
 
 # cpu_ticks: the daemon's user + system time so far, in clock ticks.

@@ -197,6 +197,25 @@ sys.exit(0 if (eval("(" + sys.argv[1] + ")")) else 1)
     jcheck "$expr" "eventually: $expr"
 }
 
+# wait_gone PATH: up to 2 s for PATH to disappear (a sim hook consumed it).
+wait_gone()
+{
+    i=0
+    while [ -e "$1" ] && [ $i -lt 100 ]; do
+        sleep 0.02
+        i=$((i + 1))
+    done
+}
+
+# fault LINE...: handed to the sim backend's fault hook (XB_SIM_FAULTS,
+# which the test exports before the daemon starts), read on its next step.
+fault()
+{
+    printf '%s\n' "$@" >"$T/faults.tmp"
+    mv "$T/faults.tmp" "$XB_SIM_FAULTS"
+    wait_gone "$XB_SIM_FAULTS"
+}
+
 finish()
 {
     echo "$(basename "$0"): $CHECKS checks passed, $FAILS failed"

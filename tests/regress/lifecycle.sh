@@ -14,23 +14,6 @@
 
 export XB_SIM_FAULTS=$T/faults
 
-wait_gone()
-{
-    i=0
-    while [ -e "$1" ] && [ $i -lt 100 ]; do
-        sleep 0.02
-        i=$((i + 1))
-    done
-}
-
-# fault LINE: handed to the sim backend, read on its next step.
-fault()
-{
-    printf '%s\n' "$@" >"$T/faults.tmp"
-    mv "$T/faults.tmp" "$XB_SIM_FAULTS"
-    wait_gone "$XB_SIM_FAULTS"
-}
-
 # web KEY: web's KEY in `status --json` (after ctl --json status).
 web()
 {
