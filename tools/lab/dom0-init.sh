@@ -23,7 +23,15 @@ mkdir -p /run/lock /run/xen /run/xenstored /run/xenballoon /var/lib/xen \
 
 echo "xenlab: dom0 /init at uptime $(cut -d' ' -f1 /proc/uptime)s"
 K=/lib/modules/$(uname -r)
-for m in xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc; do
+# shellcheck source=/dev/null
+. /xenlab/run.conf
+mods="xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc"
+# --guest-swap: the guests' swap disks are virtio disks here, exported
+# to them by blkback
+[ "${GUEST_SWAP:-0}" = 0 ] || mods="$mods virtio_ring virtio
+    virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+    xen-blkback"
+for m in $mods; do
     insmod "$K/$m.ko" || echo "xenlab: insmod $m failed"
 done
 mount -t xenfs xenfs /proc/xen
@@ -34,8 +42,6 @@ xenconsoled --pid-file /run/xenconsoled.pid --log=guest \
 echo "XENLAB: dom0 ready at uptime $(cut -d' ' -f1 /proc/uptime)s," \
     "host free $(xl info free_memory)M"
 
-# shellcheck source=/dev/null
-. /xenlab/run.conf
 # shellcheck source=dom0-lib.sh
 . /xenlab/dom0-lib.sh
 

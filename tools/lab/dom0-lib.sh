@@ -275,20 +275,37 @@ bal_kb()
 
 # create_guest NAME MEM_MB MAXMEM_MB [WORKLOAD]: a PV guest running the
 # agent; WORKLOAD is "eatmem:key=val,..." (see guest-init.sh) or empty.
+# With xenlab --guest-swap, the guest also gets the next free swap disk
+# (dom0's /dev/vda, vdb, ...), which its /init turns into swap.
 create_guest()
 {
     _cg_n=$1
     _cg_w=${4:-}
+    _cg_disk=
+    _cg_swap=0
+    if [ "${GUEST_SWAP:-0}" != 0 ]; then
+        _cg_s=$(($(cat /run/xenlab/swap-slot 2>/dev/null || echo 0) + 1))
+        echo "$_cg_s" >/run/xenlab/swap-slot
+        # vda is the first disk: slot 1 is vda, 2 vdb, ...
+        _cg_d=/dev/vd$(echo abcdefghijklmnop | cut -c"$_cg_s")
+        if [ -b "$_cg_d" ]; then
+            _cg_disk="disk = [ 'phy:$_cg_d,xvdb,w' ]"
+            _cg_swap=1
+        else
+            info "no swap disk left for $_cg_n ($_cg_d)"
+        fi
+    fi
     cat >"/etc/xen/$_cg_n.cfg" <<EOF
 name = "$_cg_n"
 type = "pv"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
-extra = "console=hvc0 quiet xbwork=$_cg_w xbagent=$AGENT_ARGS"
+extra = "console=hvc0 quiet xbwork=$_cg_w xbagent=$AGENT_ARGS xbswap=$_cg_swap"
 memory = $2
 maxmem = $3
 vcpus = 1
 on_crash = "preserve"
+$_cg_disk
 EOF
     now >"/run/xenlab/created-$_cg_n"
     if ! timeout 120 xl create -q "/etc/xen/$_cg_n.cfg"; then

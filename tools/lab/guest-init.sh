@@ -7,6 +7,7 @@
 # config's extra=):
 #
 #   xbagent=OPT,OPT...        extra agent options, commas for spaces
+#   xbswap=1                  swap on xvdb (xenlab --guest-swap)
 #   xbwork=eatmem:K=V,...     run eatmem; K is seed, max, min, sleep,
 #                             writes, n, rate, fixed or pattern (pattern
 #                             steps separated by '+': 100M:10:5+300M:20:0),
@@ -27,13 +28,29 @@ mount -t tmpfs tmpfs /run
 
 xbagent=
 xbwork=
+xbswap=0
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
     case $arg in
     xbagent=*) xbagent=$(echo "${arg#xbagent=}" | tr , ' ') ;;
     xbwork=*) xbwork=${arg#xbwork=} ;;
+    xbswap=*) xbswap=${arg#xbswap=} ;;
     esac
 done
+# xbswap=1: dom0 gave this guest a swap disk, xvdb
+if [ "$xbswap" = 1 ]; then
+    insmod /lib/modules/xen-blkfront.ko
+    i=0
+    while [ ! -b /dev/xvdb ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if mkswap /dev/xvdb >/dev/null && swapon /dev/xvdb; then
+        echo "guest: swap on xvdb, $(sed -n 's/^SwapTotal: *//p' /proc/meminfo)"
+    else
+        echo "guest: no swap (xvdb missing or unusable)"
+    fi
+fi
 echo "guest: up at $(cut -d' ' -f1 /proc/uptime)s," \
     "domid $(xenstore-read domid 2>/dev/null)"
 
