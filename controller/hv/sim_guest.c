@@ -194,6 +194,31 @@ balloon_floor_kb(const struct sim_dom *d)
     return lim > d->hidden_floor_kb ? lim : d->hidden_floor_kb;
 }
 
+/*
+ * Of a shrink of up to kb toward floor_kb (what the driver's rate allows
+ * in dt_ms), what the guest gives: pages it does not use at the driver's
+ * rate, and pages still in use only once the guest has written them to
+ * swap, at the swap device's speed for the rest of the step.  A real
+ * guest's balloon crawls there (the Xen lab's guests page out at ~8 MiB/s
+ * under TCG, and a donor doing so is declared stuck).
+ */
+static uint64_t
+shrink_kb(const struct sim_dom *d, double rate, uint64_t kb, uint64_t floor_kb,
+          uint64_t dt_ms)
+{
+    uint64_t in_use = d->base_kb + sat_sub(d->anon_kb, d->swapped_kb);
+    uint64_t spare =
+        sat_sub(d->actual_kb, in_use > floor_kb ? in_use : floor_kb);
+    double left;
+
+    if (kb <= spare || rate <= 0)
+        return kb;
+    left = (double)dt_ms / 1000.0 - (double)spare / rate;
+    if (left <= 0)
+        return spare;
+    return spare + min_u64(kb - spare, (uint64_t)((double)d->io_kb_s * left));
+}
+
 uint64_t
 sim_dom_reach_kb(const struct sim_host *h, const struct sim_dom *d,
                  uint64_t want_kb, uint64_t dt_ms)
@@ -215,7 +240,9 @@ sim_dom_reach_kb(const struct sim_host *h, const struct sim_dom *d,
     lim = balloon_floor_kb(d);
     if (want_kb < lim)
         want_kb = lim < d->actual_kb ? lim : d->actual_kb;
-    return d->actual_kb - min_u64(move, d->actual_kb - want_kb);
+    return d->actual_kb - shrink_kb(d, rate,
+                                    min_u64(move, d->actual_kb - want_kb),
+                                    want_kb, dt_ms);
 }
 
 void
@@ -244,7 +271,8 @@ sim_step_balloon(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
 
         if (floor_kb < lim)
             floor_kb = lim;
-        kb = min_u64(kb, sat_sub(d->actual_kb, floor_kb));
+        kb = shrink_kb(d, rate, min_u64(kb, sat_sub(d->actual_kb, floor_kb)),
+                       floor_kb, dt_ms);
         d->actual_kb -= kb;
     }
 }
@@ -308,6 +336,11 @@ sim_step_guest(struct sim_host *h, struct sim_dom *d, uint64_t dt_ms)
         d->swap_total_kb);
     if (want_swap < need_swap)
         want_swap = need_swap;
+    /* What must be out goes now (the balloon took it at the device's
+     * speed already); the rest is written at the device's speed. */
+    want_swap = min_u64(
+        want_swap,
+        (d->swapped_kb > need_swap ? d->swapped_kb : need_swap) + (uint64_t)io);
     if (d->swapped_kb < want_swap) {
         d->pswpout += (double)(want_swap - d->swapped_kb) / 4;
         d->swapped_kb = want_swap;
