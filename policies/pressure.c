@@ -42,7 +42,9 @@
  *      rho = S / (a + k (P - a)), k = 1 / (1 - tax), a = active KiB, gives
  *      P = tax * a + S * c.  Active = used for calm or holding domains, the
  *      whole allocation for those in distress.
- *   2. sum used <= pool: clamp(used + weight * c, used, F).
+ *   2. sum used <= pool: clamp(used + weight * c, used, F), where a
+ *      domain in distress from refaults (more than swap-ins: its page
+ *      cache is short) starts from used + cache_first * (F - used).
  *   3. otherwise pure shares: clamp(weight * c, min, used).
  * Domains without fresh agent data keep their target and are not
  * arbitrated.  The scarce path allocates one scratch array.
@@ -72,6 +74,7 @@ struct pr_params {
     unsigned release_free; /* 1: a calm guest's MemFree goes at once */
     double tax;            /* idle memory tax rate */
     uint64_t spare;        /* KiB: host memory kept free before probing */
+    double cache_first;    /* of a refaulting domain's margin, stage 2 */
 };
 
 static const struct xb_pol_param pr_params_table[] = {
@@ -131,6 +134,15 @@ static const struct xb_pol_param pr_params_table[] = {
       "KiB of host memory (above reserve and holds) kept for the next "
       "spike; calm guests are probed only while less is free (0: off, "
       "always probed)" },
+    /* When only used memory fits (stage 2), the margins up to F are page
+     * cache; a calm domain's is not needed, a refaulting one's is.  Equal
+     * shares of the slack starved a web server's file working set while
+     * others kept cache no one read (BENCHMARKS.md: 0.25 did better than
+     * 0.1 or 0.5, and than 0.75, which cost the JVMs' cache). */
+    { "cache_first", XB_PP_DOUBLE, 0.25, 0, 1,
+      offsetof(struct pr_params, cache_first),
+      "when only used memory fits: fraction of its floor margin a domain "
+      "in distress from refaults gets before the slack is shared" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
 };
 
@@ -161,6 +173,7 @@ struct pr_eval {
     uint64_t quick;  /* of a shrink, plainly free in the guest */
     double x;        /* signal / threshold that drove growth */
     char why;        /* 'o'om, 'f'ull, 's'ome, 'w' swap, 'r'efault */
+    int cache;       /* refaults outnumber swap-ins: short of page cache */
 };
 
 static int
@@ -268,6 +281,7 @@ pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
         e->why = 'r';
     }
     e->x = x;
+    e->cache = r.pair && r.refault > r.swapin;
     if (r.pair && (r.oom || (r.psi && r.full >= p->full_emergency))) {
         e->state = PR_EMERGENCY;
         e->why = r.oom ? 'o' : 'f';
@@ -370,6 +384,8 @@ pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
             t[n].hi = e.want;
         } else if (stage == 2) {
             t[n].base = t[n].lo = e.used;
+            if (e.state >= PR_GROW && e.cache)
+                t[n].base += pol_scale(e.floor - e.used, p->cache_first);
             t[n].hi = e.floor;
         } else {
             t[n].base = 0;

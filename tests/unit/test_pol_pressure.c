@@ -127,6 +127,42 @@ static const struct tp_case cases[] = {
         { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 300, 0, 2,
           TWO(124, 2000000, 2000000, 0, 0, 0), 1035264 } } },
     /*
+     * cache_first (0.25): A refaults 2048 pages/s (x = 2, D 1153434), used
+     * 900 MiB, F 1118208; B calm, used 1000 MiB, F = D = 1220608.  pool
+     * 2097152 < sum F 2338816, >= sum used 1945600: stage 2.  A's distress
+     * is its page cache, so a quarter of its margin comes first: base
+     * 921600 + 49152; B 1024000; rest 102400 split evenly: A 1021952,
+     * B 1075200.  Off, or when A swaps in instead (512 pages/s), both get
+     * used + 75776: A 997376, B 1099776.
+     */
+    { "stage 2: a refaulting domain's cache first",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 0, 20480, 0), 1021952 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1075200 } } },
+    { "stage 2: cache_first off",
+      "{\"cache_first\": 0}",
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 0, 20480, 0), 997376 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1099776 } } },
+    { "stage 2: swapping is not cache",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 5120, 0, 0), 997376 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1099776 } } },
+    /*
      * Not even used memory fits: A used 900 + 100 swapped = 1024000
      * (weight 300), B 800 + 100 = 921600 (weight 100); pool 1843200:
      * stage 3, pure shares in [min, used]: A capped at 1024000, B gets
