@@ -28,7 +28,7 @@
 
 #include "record.h"
 
-#define XB_POLICY_ABI 2
+#define XB_POLICY_ABI 3
 #define XB_POL_REASON_MAX 48
 /* Most samples of history a policy may ask the daemon to keep per domain. */
 #define XB_POL_HISTORY_MAX 64
@@ -68,6 +68,9 @@ struct xb_pol_dom {
     unsigned nhist;
     int stale;
     enum xb_pol_state state;
+    /* The fastest its balloon has been seen moving, KiB/s (0: not seen
+     * moving yet): how soon what it gives could come back. */
+    uint64_t rate_kb_s;
 };
 
 struct xb_pol_snapshot {

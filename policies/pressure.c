@@ -11,7 +11,12 @@
  * swap-ins and refaults in pages per second.
  *
  * Per domain, with used = the guest's used memory (incl. swapped out) in
- * the domain frame and F = used + floor (never probed below):
+ * the domain frame and F = used + floor (never probed below), or more:
+ * the part of the recent peak of used (over the history) that the
+ * domain's balloon, at the fastest it was seen moving, would not bring
+ * back within `recall` (nothing when it was never seen moving).  Memory
+ * belongs where it is hardest to bring back: guests with fast balloons
+ * absorb the swings, slow ones keep their peak.
  *   OOM kill or full stall >= full_emergency:
  *       D = max(target, actual * (1 + emergency_step), F)
  *   some stall >= some_grow, swap-ins >= swapin_grow or refaults >=
@@ -42,7 +47,9 @@
  *      rho = S / (a + k (P - a)), k = 1 / (1 - tax), a = active KiB, gives
  *      P = tax * a + S * c.  Active = used for calm or holding domains, the
  *      whole allocation for those in distress.
- *   2. sum used <= pool: clamp(used + weight * c, used, F).
+ *   2. sum used <= pool: clamp(used + weight * c, used, F), where a
+ *      domain in distress from refaults (more than swap-ins: its page
+ *      cache is short) starts from used + cache_first * (F - used).
  *   3. otherwise pure shares: clamp(weight * c, min, used).
  * Domains without fresh agent data keep their target and are not
  * arbitrated.  The scarce path allocates one scratch array.
@@ -72,6 +79,8 @@ struct pr_params {
     unsigned release_free; /* 1: a calm guest's MemFree goes at once */
     double tax;            /* idle memory tax rate */
     uint64_t spare;        /* KiB: host memory kept free before probing */
+    uint64_t recall;       /* ms a balloon has to bring the peak back */
+    double cache_first;    /* of a refaulting domain's margin, stage 2 */
 };
 
 static const struct xb_pol_param pr_params_table[] = {
@@ -131,6 +140,24 @@ static const struct xb_pol_param pr_params_table[] = {
       "KiB of host memory (above reserve and holds) kept for the next "
       "spike; calm guests are probed only while less is free (0: off, "
       "always probed)" },
+    /* Memory belongs where it is hardest to bring back: a guest whose
+     * balloon is slow cannot get back in time what it gave, so it keeps
+     * what of its recent peak its balloon would not return within
+     * `recall`; guests with fast balloons absorb the swings.  2 s: a
+     * 256 MiB/s balloon returns a 512 MiB peak, a 32 MiB/s one 64 MiB
+     * (BENCHMARKS.md: 1 to 2 s did best, 3 and 4 s less). */
+    { "recall", XB_PP_MS, 2000, 0, 600000, offsetof(struct pr_params, recall),
+      "ms within which a guest's balloon must be able to bring back its "
+      "recent peak of used memory; what it cannot is kept (0: off)" },
+    /* When only used memory fits (stage 2), the margins up to F are page
+     * cache; a calm domain's is not needed, a refaulting one's is.  Equal
+     * shares of the slack starved a web server's file working set while
+     * others kept cache no one read (BENCHMARKS.md: 0.25 did better than
+     * 0.1 or 0.5, and than 0.75, which cost the JVMs' cache). */
+    { "cache_first", XB_PP_DOUBLE, 0.25, 0, 1,
+      offsetof(struct pr_params, cache_first),
+      "when only used memory fits: fraction of its floor margin a domain "
+      "in distress from refaults gets before the slack is shared" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
 };
 
@@ -161,6 +188,7 @@ struct pr_eval {
     uint64_t quick;  /* of a shrink, plainly free in the guest */
     double x;        /* signal / threshold that drove growth */
     char why;        /* 'o'om, 'f'ull, 's'ome, 'w' swap, 'r'efault */
+    int cache;       /* refaults outnumber swap-ins: short of page cache */
 };
 
 static int
@@ -235,18 +263,42 @@ max3(uint64_t a, uint64_t b, uint64_t c)
     return m > c ? m : c;
 }
 
+/*
+ * What of the recent peak of used memory (over the history) the domain's
+ * balloon would not bring back within `recall` at the fastest it was seen
+ * moving (one not yet seen moving is not judged): kept.
+ */
+static uint64_t
+pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
+{
+    uint64_t peak = 0, back;
+
+    if (p->recall == 0 || d->rate_kb_s == 0)
+        return 0;
+    for (unsigned j = 0; j < d->nhist; j++) {
+        uint64_t u = pol_used_kb(d, &d->hist[j].rec);
+
+        if (u > peak)
+            peak = u;
+    }
+    back = pol_muldiv(d->rate_kb_s, p->recall, 1000);
+    return peak > back ? peak - back : 0;
+}
+
 static void
 pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
         const struct xb_pol_sample *s, struct pr_eval *e)
 {
     struct pr_rates r;
-    uint64_t setpoint, up;
+    uint64_t setpoint, up, keep;
     double x = 0.0;
 
     pr_rates(p, d, &r);
     e->raw = pol_used_kb(d, &s->rec);
     e->used = xb_pol_clamp(d, e->raw);
-    e->floor = xb_pol_clamp(d, e->raw + p->floor);
+    keep = pr_recall(p, d);
+    e->floor =
+        xb_pol_clamp(d, keep > e->raw + p->floor ? keep : e->raw + p->floor);
     e->quick = 0;
     setpoint = e->floor;
     if (!r.psi) {
@@ -268,6 +320,7 @@ pr_eval(const struct pr_params *p, const struct xb_pol_dom *d,
         e->why = 'r';
     }
     e->x = x;
+    e->cache = r.pair && r.refault > r.swapin;
     if (r.pair && (r.oom || (r.psi && r.full >= p->full_emergency))) {
         e->state = PR_EMERGENCY;
         e->why = r.oom ? 'o' : 'f';
@@ -370,6 +423,8 @@ pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
             t[n].hi = e.want;
         } else if (stage == 2) {
             t[n].base = t[n].lo = e.used;
+            if (e.state >= PR_GROW && e.cache)
+                t[n].base += pol_scale(e.floor - e.used, p->cache_first);
             t[n].hi = e.floor;
         } else {
             t[n].base = 0;
@@ -479,7 +534,9 @@ const struct xb_policy xb_policy_pressure = {
                "arbitrated by weight with an idle-memory tax",
     .params = pr_params_table,
     .params_size = sizeof(struct pr_params),
-    .history = 32,
+    /* The most the daemon keeps: the peak `recall` protects then spans
+     * about a minute of a busy guest's samples, ten of an idle one's. */
+    .history = XB_POL_HISTORY_MAX,
     .init = pr_init,
     .plan = pr_plan,
 };

@@ -61,6 +61,7 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].nhist = nh;
         pd[np].stale = dom->state == DOM_STALE;
         pd[np].state = pol_state(dom);
+        pd[np].rate_kb_s = dom->top_rate_kb_s;
         np++;
     }
     snap.now_ms = now;

@@ -92,6 +92,8 @@ track_rate(struct dom *d, uint64_t gap, const struct dom_limits *lim,
         gap + moved > lim->progress_kb) {
         inst = moved * 1000 / (now - d->rate_ms);
         d->rate_kb_s = d->rate_kb_s ? (d->rate_kb_s + inst) / 2 : inst;
+        if (inst > d->top_rate_kb_s)
+            d->top_rate_kb_s = inst;
     }
     d->rate_ref_kb = d->actual_kb;
     d->rate_ms = now;

@@ -102,6 +102,9 @@ struct dom {
     /* Balloon speed last seen while it moved toward a target, KiB/s
      * (0: never seen); an estimate for `reserve`. */
     uint64_t rate_kb_s;
+    /* The fastest it has been seen moving, KiB/s (0: never): what it can
+     * do, as a policy asks (each sample is a lower bound of its speed). */
+    uint64_t top_rate_kb_s;
     uint64_t rate_ref_kb, rate_ms;
 
     /* The latest decision. */

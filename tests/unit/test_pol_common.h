@@ -45,6 +45,7 @@ struct tp_dom {
     struct tp_samp s[TP_MAXSAMP];
     uint64_t want;     /* expected target */
     uint64_t since_ms; /* since the last target change; 0: an hour */
+    uint64_t rate;     /* fastest balloon speed seen, KiB/s; 0: none */
 };
 
 struct tp_case {
@@ -107,6 +108,7 @@ tp_build(const struct tp_case *c, struct tp_snap *ts)
         pd->weight = d->weight != 0 ? d->weight : 100;
         pd->since_change_ms = d->since_ms != 0 ? d->since_ms : 3600000;
         pd->stale = d->stale;
+        pd->rate_kb_s = d->rate;
         pd->nhist = d->nsamp;
         pd->hist = d->nsamp > 0 ? ts->hist[i] : NULL;
         for (unsigned j = 0; j < d->nsamp; j++) {

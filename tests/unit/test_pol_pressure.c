@@ -36,6 +36,19 @@
         }                                                                      \
     }
 #define CALM(av) TWO(av, 0, 0, 0, 0, 0)
+/* Three calm samples: `av` MiB available 20 s ago (the peak of used),
+ * 1048 MiB available since, 800 MiB of it plainly free. */
+#define PEAKED(av)                                                             \
+    {                                                                          \
+        { .t_ms = 0, .avail = MiB(av), .free = 1, .psis = 1000 },              \
+            { .t_ms = 10000,                                                   \
+              .avail = MiB(1048),                                              \
+              .free = MiB(800),                                                \
+              .psis = 1000 },                                                  \
+        {                                                                      \
+            .t_ms = 20000, .avail = MiB(1048), .free = MiB(800), .psis = 1000  \
+        }                                                                      \
+    }
 #define STALL(av, d) TWO(av, d, 0, 0, 0, 0)
 
 static const struct tp_case cases[] = {
@@ -126,6 +139,42 @@ static const struct tp_case cases[] = {
           TWO(24, 2000000, 2000000, 0, 0, 0), 1061888 },
         { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 300, 0, 2,
           TWO(124, 2000000, 2000000, 0, 0, 0), 1035264 } } },
+    /*
+     * cache_first (0.25): A refaults 2048 pages/s (x = 2, D 1153434), used
+     * 900 MiB, F 1118208; B calm, used 1000 MiB, F = D = 1220608.  pool
+     * 2097152 < sum F 2338816, >= sum used 1945600: stage 2.  A's distress
+     * is its page cache, so a quarter of its margin comes first: base
+     * 921600 + 49152; B 1024000; rest 102400 split evenly: A 1021952,
+     * B 1075200.  Off, or when A swaps in instead (512 pages/s), both get
+     * used + 75776: A 997376, B 1099776.
+     */
+    { "stage 2: a refaulting domain's cache first",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 0, 20480, 0), 1021952 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1075200 } } },
+    { "stage 2: cache_first off",
+      "{\"cache_first\": 0}",
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 0, 20480, 0), 997376 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1099776 } } },
+    { "stage 2: swapping is not cache",
+      NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 5120, 0, 0), 997376 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1099776 } } },
     /*
      * Not even used memory fits: A used 900 + 100 swapped = 1024000
      * (weight 300), B 800 + 100 = 921600 (weight 100); pool 1843200:
@@ -291,6 +340,64 @@ static const struct tp_case cases[] = {
           STALL(124, 200000), 1153434 },
         { 0, MiB(1024), 1024000, MiB(256), MiB(4096), 0, 0, 2, CALM(724),
           1024000 } } },
+    /*
+     * recall (2 s): a calm guest used 1800 MiB 20 s ago (t = 0), 1000 MiB
+     * now, 800 MiB of it plainly free: without recall it would go to
+     * 2048 - 800 = 1248 MiB (F 1192 MiB).  What of the peak its balloon
+     * would not bring back in 2 s at the fastest it was seen moving is
+     * kept (F raised to it): A not seen moving: not judged, 1277952.
+     * B seen at 64 MiB/s brings back 128 MiB: keeps 1672 MiB = 1712128.
+     * C at 256 MiB/s brings back 512 MiB: keeps 1288 MiB = 1318912.
+     * D at 1 GiB/s brings back all of it: 1277952.
+     */
+    { "recall: slow balloons keep their peak",
+      "{\"spare\": 0}",
+      MiB(8192),
+      0,
+      4,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1248) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1672), 0, MiB(64) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1288), 0, MiB(256) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1248), 0, MiB(1024) } } },
+    /* recall 0 turns it off: the 64 MiB/s guest goes to 1248 MiB too. */
+    { "recall: off",
+      "{\"spare\": 0, \"recall\": 0}",
+      MiB(8192),
+      0,
+      1,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1248), 0, MiB(64) } } },
+    /*
+     * Scarce: pool 4096 - 200 MiB reserve = 3989504.  A as above, seen at
+     * 16 MiB/s: keeps 1800 - 32 MiB, F = D = 1810432 (active 1000 MiB);
+     * B 20 ms/s, used 1536 MiB (D 2306867, F 1769472, base 1572864).
+     * Stage 1: A at its F, B the rest, 3989504 - 1810432 = 2179072.  Not
+     * seen moving, A wishes 1248 MiB (1277952): the wishes fit, and A
+     * gives what keeps spare free: 2097152 + 2306867 + 262144 - 3989504
+     * = 676659 of its 819200 probe, 2097152 - 676659 = 1420493.
+     */
+    { "recall: scarce, the slow balloon keeps its peak",
+      NULL,
+      0,
+      MiB(200),
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          1810432, 0, MiB(16) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(512, 200000), 2179072 } } },
+    { "recall: scarce, not seen moving",
+      NULL,
+      0,
+      MiB(200),
+      2,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          1420493 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 2,
+          STALL(512, 200000), 2306867 } } },
     /*
      * spare (256 MiB by default): calm guests are probed only as far as
      * it takes to keep it free.  8 GiB free: A keeps all of its 40 MiB
