@@ -49,7 +49,7 @@ dmn_read_record(struct xb_daemon *d, struct dom *dom, uint64_t now)
     return distress;
 }
 
-static void
+static int
 on_record(void *arg, uint32_t domid)
 {
     struct xb_daemon *d = arg;
@@ -57,10 +57,11 @@ on_record(void *arg, uint32_t domid)
     struct dom_limits lim = dom_limits_of(d->cfg);
     uint64_t now = dmn_now_ms();
 
-    if (dom == NULL)
-        return;
-    if (dom_may_read(dom, &lim, now) && dmn_read_record(d, dom, now))
-        dmn_rebalance_now(d, now);
+    if (dom == NULL || !dom_may_read(dom, &lim, now) ||
+        !dmn_read_record(d, dom, now))
+        return 0;
+    dmn_rebalance_now(d, now);
+    return 1;
 }
 
 static void
