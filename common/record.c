@@ -71,13 +71,21 @@ xb_record_format(const struct xb_record *r, char *buf, size_t len)
     return (int)off;
 }
 
+/*
+ * The field named by the klen bytes at key (no NUL among them), or -1.
+ * The search starts at field `from` and wraps: an agent writes the fields
+ * in order, so the one after the previous key is nearly always it.
+ */
 static int
-field_lookup(const char *key, size_t klen)
+field_lookup(const char *key, size_t klen, int from)
 {
-    for (int f = 0; f < XB_F_COUNT; f++)
-        if (strlen(xb_fields[f].key) == klen &&
-            memcmp(xb_fields[f].key, key, klen) == 0)
+    for (int i = 0; i < XB_F_COUNT; i++) {
+        int f = (from + i) % XB_F_COUNT;
+        const char *k = xb_fields[f].key;
+
+        if (strncmp(k, key, klen) == 0 && k[klen] == '\0')
             return f;
+    }
     return -1;
 }
 
@@ -166,7 +174,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
 {
     struct xb_record r;
     size_t i = 0;
-    int first = 1;
+    int first = 1, next = 0;
 
     xb_record_clear(&r);
     if (len > XB_RECORD_MAX) {
@@ -240,7 +248,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
             xb_set_cause(cause, "duplicate key 'v'");
             return -1;
         }
-        f = field_lookup(untrusted + ks, ke - ks);
+        f = field_lookup(untrusted + ks, ke - ks, next);
         if (f < 0) {
             /* Unknown key from a newer agent: its value must still be
              * digits, so the record as a whole stays well-formed. */
@@ -255,6 +263,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
             xb_set_cause(cause, "duplicate key '%s'", xb_fields[f].key);
             return -1;
         }
+        next = f + 1;
         if (parse_u64(untrusted + vs, ve - vs, xb_fields[f].max, &v, &why) <
             0) {
             xb_set_cause(cause, "key '%s': %s", xb_fields[f].key, why);

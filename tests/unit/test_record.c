@@ -137,6 +137,8 @@ static const struct {
       "duplicate key 'free'" },
     { "duplicate seq", "v=1 seq=1 seq=2 total=2 free=1", 0,
       "duplicate key 'seq'" },
+    { "duplicate after wrap", "v=1 psif=0 seq=1 total=2 free=1 psif=0", 0,
+      "duplicate key 'psif'" },
     { "duplicate version", "v=1 seq=1 total=2 free=1 v=1", 0,
       "duplicate key 'v'" },
     { "embedded NUL", "v=1 seq=1\0 total=2 free=1", 25, "NUL" },
@@ -261,6 +263,14 @@ static const struct {
       (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE) |
           (1u << XB_F_PSI_SOME),
       1 },
+    /* Prefixes and extensions of known keys are other (unknown) keys. */
+    { "v=1 seq=1 total=100 fre=1 free=50 freee=2 pswp=3 psi=4 psiss=5",
+      (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE), 50 },
+    /* Backwards: the lookup that starts after the previous key wraps. */
+    { "v=1 psif=1 psis=5 free=2 total=100 seq=1",
+      (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE) |
+          (1u << XB_F_PSI_SOME) | (1u << XB_F_PSI_FULL),
+      2 },
 };
 
 START_TEST(test_accept)
