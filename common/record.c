@@ -45,29 +45,53 @@ xb_record_clear(struct xb_record *r)
     memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Appends "key=v" at buf + *off, after a space unless it is the first,
+ * and the NUL; -1 when that does not fit in cap.  A record is formatted
+ * for every sample, by the agent and by the simulator's guests: no printf.
+ */
+static int
+append_field(char *buf, size_t cap, size_t *off, const char *key, uint64_t v)
+{
+    char digits[20]; /* UINT64_MAX has 20 */
+    size_t nd = 0, kl = strlen(key), need;
+    char *p;
+
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    need = (*off > 0) + kl + 1 + nd;
+    if (*off + need >= cap)
+        return -1;
+    p = buf + *off;
+    if (*off > 0)
+        *p++ = ' ';
+    memcpy(p, key, kl);
+    p += kl;
+    *p++ = '=';
+    while (nd > 0)
+        *p++ = digits[--nd];
+    *p = '\0';
+    *off += need;
+    return 0;
+}
+
 int
 xb_record_format(const struct xb_record *r, char *buf, size_t len)
 {
     size_t cap = len < XB_RECORD_MAX + 1 ? len : XB_RECORD_MAX + 1;
-    size_t off;
-    int n;
+    size_t off = 0;
 
     for (int f = 0; f < XB_F_COUNT; f++)
         if (xb_fields[f].required && !xb_record_has(r, f))
             return -1;
-    n = snprintf(buf, cap, "v=%d", XB_RECORD_VERSION);
-    if (n < 0 || (size_t)n >= cap)
+    if (append_field(buf, cap, &off, "v", XB_RECORD_VERSION) < 0)
         return -1;
-    off = (size_t)n;
-    for (int f = 0; f < XB_F_COUNT; f++) {
-        if (!xb_record_has(r, f))
-            continue;
-        n = snprintf(buf + off, cap - off, " %s=%llu", xb_fields[f].key,
-                     (unsigned long long)r->v[f]);
-        if (n < 0 || (size_t)n >= cap - off)
+    for (int f = 0; f < XB_F_COUNT; f++)
+        if (xb_record_has(r, f) &&
+            append_field(buf, cap, &off, xb_fields[f].key, r->v[f]) < 0)
             return -1;
-        off += (size_t)n;
-    }
     return (int)off;
 }
 
