@@ -45,39 +45,71 @@ xb_record_clear(struct xb_record *r)
     memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Appends "key=v" at buf + *off, after a space unless it is the first,
+ * and the NUL; -1 when that does not fit in cap.  A record is formatted
+ * for every sample, by the agent and by the simulator's guests: no printf.
+ */
+static int
+append_field(char *buf, size_t cap, size_t *off, const char *key, uint64_t v)
+{
+    char digits[20]; /* UINT64_MAX has 20 */
+    size_t nd = 0, kl = strlen(key), need;
+    char *p;
+
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    need = (*off > 0) + kl + 1 + nd;
+    if (*off + need >= cap)
+        return -1;
+    p = buf + *off;
+    if (*off > 0)
+        *p++ = ' ';
+    memcpy(p, key, kl);
+    p += kl;
+    *p++ = '=';
+    while (nd > 0)
+        *p++ = digits[--nd];
+    *p = '\0';
+    *off += need;
+    return 0;
+}
+
 int
 xb_record_format(const struct xb_record *r, char *buf, size_t len)
 {
     size_t cap = len < XB_RECORD_MAX + 1 ? len : XB_RECORD_MAX + 1;
-    size_t off;
-    int n;
+    size_t off = 0;
 
     for (int f = 0; f < XB_F_COUNT; f++)
         if (xb_fields[f].required && !xb_record_has(r, f))
             return -1;
-    n = snprintf(buf, cap, "v=%d", XB_RECORD_VERSION);
-    if (n < 0 || (size_t)n >= cap)
+    if (append_field(buf, cap, &off, "v", XB_RECORD_VERSION) < 0)
         return -1;
-    off = (size_t)n;
-    for (int f = 0; f < XB_F_COUNT; f++) {
-        if (!xb_record_has(r, f))
-            continue;
-        n = snprintf(buf + off, cap - off, " %s=%llu", xb_fields[f].key,
-                     (unsigned long long)r->v[f]);
-        if (n < 0 || (size_t)n >= cap - off)
+    for (int f = 0; f < XB_F_COUNT; f++)
+        if (xb_record_has(r, f) &&
+            append_field(buf, cap, &off, xb_fields[f].key, r->v[f]) < 0)
             return -1;
-        off += (size_t)n;
-    }
     return (int)off;
 }
 
+/*
+ * The field named by the klen bytes at key (no NUL among them), or -1.
+ * The search starts at field `from` and wraps: an agent writes the fields
+ * in order, so the one after the previous key is nearly always it.
+ */
 static int
-field_lookup(const char *key, size_t klen)
+field_lookup(const char *key, size_t klen, int from)
 {
-    for (int f = 0; f < XB_F_COUNT; f++)
-        if (strlen(xb_fields[f].key) == klen &&
-            memcmp(xb_fields[f].key, key, klen) == 0)
+    for (int i = 0; i < XB_F_COUNT; i++) {
+        int f = (from + i) % XB_F_COUNT;
+        const char *k = xb_fields[f].key;
+
+        if (strncmp(k, key, klen) == 0 && k[klen] == '\0')
             return f;
+    }
     return -1;
 }
 
@@ -166,7 +198,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
 {
     struct xb_record r;
     size_t i = 0;
-    int first = 1;
+    int first = 1, next = 0;
 
     xb_record_clear(&r);
     if (len > XB_RECORD_MAX) {
@@ -240,7 +272,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
             xb_set_cause(cause, "duplicate key 'v'");
             return -1;
         }
-        f = field_lookup(untrusted + ks, ke - ks);
+        f = field_lookup(untrusted + ks, ke - ks, next);
         if (f < 0) {
             /* Unknown key from a newer agent: its value must still be
              * digits, so the record as a whole stays well-formed. */
@@ -255,6 +287,7 @@ xb_record_parse(const char *untrusted, size_t len, struct xb_record *out,
             xb_set_cause(cause, "duplicate key '%s'", xb_fields[f].key);
             return -1;
         }
+        next = f + 1;
         if (parse_u64(untrusted + vs, ve - vs, xb_fields[f].max, &v, &why) <
             0) {
             xb_set_cause(cause, "key '%s': %s", xb_fields[f].key, why);

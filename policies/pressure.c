@@ -397,7 +397,8 @@ pr_explain(const struct pr_params *p, const struct pr_eval *e,
 
 static void
 pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
-             uint64_t pool, int stage, struct xb_pol_want *out)
+             const struct pr_eval *ev, uint64_t pool, int stage,
+             struct xb_pol_want *out)
 {
     struct pol_term *t = xb_calloc(snap->ndoms, sizeof(*t));
     static const char *const names[] = {
@@ -410,12 +411,10 @@ pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
 
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
-        const struct xb_pol_sample *s = xb_pol_latest(d);
-        struct pr_eval e;
+        const struct pr_eval e = ev[i];
 
-        if (s == NULL)
+        if (xb_pol_latest(d) == NULL)
             continue;
-        pr_eval(p, d, s, &e);
         t[n].w = d->weight > 0 ? d->weight : 1;
         if (stage == 1) {
             t[n].base = pol_scale(e.active, p->tax);
@@ -463,18 +462,16 @@ pr_keep(const struct xb_pol_dom *d, const struct pr_eval *e)
  * that is all of it they are probed as usual.
  */
 static void
-pr_keep_calm(const struct pr_params *p, const struct xb_pol_snapshot *snap,
+pr_keep_calm(const struct xb_pol_snapshot *snap, const struct pr_eval *ev,
              uint64_t cut, uint64_t probes, struct xb_pol_want *out)
 {
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
-        const struct xb_pol_sample *s = xb_pol_latest(d);
-        struct pr_eval e;
+        const struct pr_eval e = ev[i];
         uint64_t keep, give;
 
-        if (s == NULL)
+        if (xb_pol_latest(d) == NULL)
             continue;
-        pr_eval(p, d, s, &e);
         keep = pr_keep(d, &e);
         if (keep == e.want)
             continue;
@@ -495,6 +492,8 @@ pr_plan(const void *params, const struct xb_pol_snapshot *snap,
 {
     const struct pr_params *p = params;
     uint64_t pool = pol_pool(snap), sumd = 0, sumk = 0, sumf = 0, sumu = 0;
+    /* Each domain evaluated once; the second passes read it back. */
+    struct pr_eval *ev = xb_calloc(snap->ndoms ? snap->ndoms : 1, sizeof(*ev));
 
     for (unsigned i = 0; i < snap->ndoms; i++) {
         const struct xb_pol_dom *d = &snap->doms[i];
@@ -506,6 +505,7 @@ pr_plan(const void *params, const struct xb_pol_snapshot *snap,
             continue;
         }
         pr_eval(p, d, s, &e);
+        ev[i] = e;
         out[i].target_kb = e.want;
         out[i].need_kb = e.raw;
         out[i].quick_kb = e.quick;
@@ -521,10 +521,13 @@ pr_plan(const void *params, const struct xb_pol_snapshot *snap,
         uint64_t cut = sumk + p->spare > pool ? sumk + p->spare - pool : 0;
 
         if (p->spare > 0 && sumk > sumd && cut < sumk - sumd)
-            pr_keep_calm(p, snap, cut, sumk - sumd, out);
-        return;
+            pr_keep_calm(snap, ev, cut, sumk - sumd, out);
+    } else {
+        int stage = sumf <= pool ? 1 : sumu <= pool ? 2 : 3;
+
+        pr_arbitrate(p, snap, ev, pool, stage, out);
     }
-    pr_arbitrate(p, snap, pool, sumf <= pool ? 1 : sumu <= pool ? 2 : 3, out);
+    free(ev);
 }
 
 const struct xb_policy xb_policy_pressure = {

@@ -59,11 +59,12 @@ struct gpub {
     int have;            /* `last` was written */
     struct xb_gstatus last;
     char tune[XB_GSTATUS_MAX + 1]; /* settings line written, "" if none */
+    struct xb_gtune tune_of;       /* the fields `tune` was formatted from */
     uint64_t inflated_ms;          /* inflated since, 0: not inflated */
     struct xb_ratelimit infl_rl, swap_rl;
 };
 struct gpubs {
-    struct gpub *v;
+    struct gpub *v; /* one per guest in the table, in its order (domid) */
     unsigned n;
     struct gst_host host; /* as of the latest rebalance */
     struct xb_ratelimit host_rl;

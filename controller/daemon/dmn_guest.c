@@ -21,36 +21,54 @@
 #define GUEST_WARN_BURST 1
 #define GUEST_WARN_INTERVAL_MS (10 * 60 * 1000)
 
-static struct gpub *
-gpub_get(struct gpubs *g, uint32_t domid)
+static void
+gpub_init(struct gpub *e, uint32_t domid)
 {
-    struct gpub *e;
-
-    for (unsigned i = 0; i < g->n; i++)
-        if (g->v[i].domid == domid)
-            return &g->v[i];
-    g->v = xb_reallocarray(g->v, g->n + 1, sizeof(*g->v));
-    e = &g->v[g->n++];
     memset(e, 0, sizeof(*e));
     e->domid = domid;
     xb_ratelimit_init(&e->infl_rl, GUEST_WARN_BURST, GUEST_WARN_INTERVAL_MS);
     xb_ratelimit_init(&e->swap_rl, GUEST_WARN_BURST, GUEST_WARN_INTERVAL_MS);
-    return e;
 }
 
-/* Forgets domains that are gone. */
+/*
+ * Lines the entries up with the table's guests (both sorted by domid):
+ * one pass when the set of domains is the same, a merge when it changed
+ * (the departed forgotten, newcomers given fresh entries).
+ */
 static void
-gpub_prune(struct xb_daemon *d)
+gpub_sync(struct xb_daemon *d)
 {
     struct gpubs *g = &d->gpub;
+    struct gpub *v;
+    unsigned n = 0, k = 0;
 
-    for (unsigned i = 0; i < g->n;) {
-        if (domtab_find(&d->doms, g->v[i].domid) != NULL) {
-            i++;
+    for (unsigned i = 0; i < d->doms.n; i++) {
+        if (d->doms.v[i]->is_dom0)
             continue;
-        }
-        g->v[i] = g->v[--g->n];
+        if (n == g->n || g->v[n].domid != d->doms.v[i]->domid)
+            goto merge;
+        n++;
     }
+    if (n == g->n)
+        return;
+merge:
+    v = xb_calloc(d->doms.n, sizeof(*v));
+    n = 0;
+    for (unsigned i = 0; i < d->doms.n; i++) {
+        uint32_t domid = d->doms.v[i]->domid;
+
+        if (d->doms.v[i]->is_dom0)
+            continue;
+        while (k < g->n && g->v[k].domid < domid)
+            k++;
+        if (k < g->n && g->v[k].domid == domid)
+            v[n++] = g->v[k++];
+        else
+            gpub_init(&v[n++], domid);
+    }
+    free(g->v);
+    g->v = v;
+    g->n = n;
 }
 
 static void
@@ -133,13 +151,22 @@ publish_one(struct xb_daemon *d, const struct dom *dom, struct gpub *e,
     }
     cfg_resolve_agent(d->cfg, dom->name, (int)dom->domid, &a);
     gst_tune_build(&a, &t);
-    if (xb_gtune_format(&t, line, sizeof(line)) > 0 &&
-        strcmp(line, e->tune) != 0) {
-        if (d->hv->publish_status(d->hvp, dom->domid, XB_GTUNE_KEY, line) == 0)
-            snprintf(e->tune, sizeof(e->tune), "%s", line);
-        else
-            log_debug("domain %u: publishing agent settings: %s", dom->domid,
-                      strerror(errno));
+    /* The same fields make the same line: format it only when they
+     * changed (a reload) or none was written. */
+    if (e->tune[0] != '\0' && t.present == e->tune_of.present &&
+        memcmp(t.v, e->tune_of.v, sizeof(t.v)) == 0)
+        return;
+    if (xb_gtune_format(&t, line, sizeof(line)) <= 0)
+        return;
+    if (strcmp(line, e->tune) == 0) {
+        e->tune_of = t;
+    } else if (d->hv->publish_status(d->hvp, dom->domid, XB_GTUNE_KEY, line) ==
+               0) {
+        snprintf(e->tune, sizeof(e->tune), "%s", line);
+        e->tune_of = t;
+    } else {
+        log_debug("domain %u: publishing agent settings: %s", dom->domid,
+                  strerror(errno));
     }
 }
 
@@ -158,14 +185,14 @@ dmn_guest_publish(struct xb_daemon *d, uint64_t now)
                  (unsigned long long)d->gpub.host.headroom_kb,
                  (unsigned long long)d->gpub.host.total_kb);
     host_warn(d, now);
-    gpub_prune(d);
-    for (unsigned i = 0; i < d->doms.n; i++) {
+    gpub_sync(d);
+    for (unsigned i = 0, k = 0; i < d->doms.n; i++) {
         const struct dom *dom = d->doms.v[i];
         struct gpub *e;
 
         if (dom->is_dom0)
             continue;
-        e = gpub_get(&d->gpub, dom->domid);
+        e = &d->gpub.v[k++];
         publish_one(d, dom, e, now);
         dom_warn(d, dom, e, now);
     }

@@ -123,6 +123,12 @@ struct domtab {
 void domtab_init(struct domtab *t, unsigned hist_cap);
 void domtab_dispose(struct domtab *t);
 struct dom *domtab_find(const struct domtab *t, uint32_t domid);
+/*
+ * The same, trying index *at first, for walks in domid order: *at is left
+ * just past the entry found, or where domtab_add() would put it.
+ */
+struct dom *domtab_find_from(const struct domtab *t, uint32_t domid,
+                             unsigned *at);
 /* By name, or by domid when `s` is all digits. */
 struct dom *domtab_lookup(const struct domtab *t, const char *s);
 struct dom *domtab_add(struct domtab *t, uint32_t domid);

@@ -67,6 +67,20 @@ domtab_find(const struct domtab *t, uint32_t domid)
 }
 
 struct dom *
+domtab_find_from(const struct domtab *t, uint32_t domid, unsigned *at)
+{
+    unsigned i =
+        *at < t->n && t->v[*at]->domid == domid ? *at : domtab_pos(t, domid);
+
+    if (i < t->n && t->v[i]->domid == domid) {
+        *at = i + 1;
+        return t->v[i];
+    }
+    *at = i;
+    return NULL;
+}
+
+struct dom *
 domtab_lookup(const struct domtab *t, const char *s)
 {
     const char *p = s;

@@ -49,7 +49,7 @@ dmn_read_record(struct xb_daemon *d, struct dom *dom, uint64_t now)
     return distress;
 }
 
-static void
+static int
 on_record(void *arg, uint32_t domid)
 {
     struct xb_daemon *d = arg;
@@ -57,10 +57,11 @@ on_record(void *arg, uint32_t domid)
     struct dom_limits lim = dom_limits_of(d->cfg);
     uint64_t now = dmn_now_ms();
 
-    if (dom == NULL)
-        return;
-    if (dom_may_read(dom, &lim, now) && dmn_read_record(d, dom, now))
-        dmn_rebalance_now(d, now);
+    if (dom == NULL || !dom_may_read(dom, &lim, now) ||
+        !dmn_read_record(d, dom, now))
+        return 0;
+    dmn_rebalance_now(d, now);
+    return 1;
 }
 
 static void
@@ -88,7 +89,7 @@ int
 dmn_rescan(struct xb_daemon *d, int full)
 {
     struct hv_dominfo *v;
-    unsigned n;
+    unsigned n, at = 0; /* the listing comes in domid order, like the table */
     uint64_t now = dmn_now_ms();
 
     if (d->hv->list(d->hvp, full, &v, &n) < 0) {
@@ -100,7 +101,7 @@ dmn_rescan(struct xb_daemon *d, int full)
     if (full)
         d->need_rescan = 0;
     for (unsigned i = 0; i < n; i++) {
-        struct dom *dom = domtab_find(&d->doms, v[i].domid);
+        struct dom *dom = domtab_find_from(&d->doms, v[i].domid, &at);
         char name[sizeof(dom->name)];
 
         /* A dying domain is as good as gone; a paused, suspended or
@@ -121,7 +122,8 @@ dmn_rescan(struct xb_daemon *d, int full)
                 d->need_rescan = 1;
                 continue;
             }
-            dom = domtab_add(&d->doms, v[i].domid);
+            dom = domtab_add(&d->doms, v[i].domid); /* at `at` */
+            at++;
             if (v[i].domid == 0 &&
                 d->hv->domname(d->hvp, 0, name, sizeof(name)) < 0)
                 snprintf(name, sizeof(name), "Domain-0");

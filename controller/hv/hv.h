@@ -45,10 +45,15 @@ struct hv_dominfo {
     enum hv_life life;
 };
 
-/* Callbacks into the daemon; called from the event loop. */
+/*
+ * Callbacks into the daemon; called from the event loop.  record_changed
+ * returns 1 when the daemon read the record at once and found it in
+ * distress (acted on without the coalescing delay), else 0: only the sim
+ * backend's latency measure looks at it.
+ */
 struct hv_hooks {
     void (*domains_changed)(void *arg); /* rescan and diff */
-    void (*record_changed)(void *arg, uint32_t domid);
+    int (*record_changed)(void *arg, uint32_t domid);
     void (*connection)(void *arg, int up); /* xenstore lost/back */
     void *arg;
 };

@@ -22,10 +22,12 @@
  * Benchmark hooks: XB_SIM_COPIES=N (1-64) adds every configured guest N
  * times (copy k > 0 named NAME.k), for hosts larger than the config's
  * domain limit allows.  With XB_SIM_LATENCY set to a file, each target the
- * daemon issues appends a line "DOMID MICROSECONDS": the time since that
- * domain's latest record was delivered to the daemon (its watch fired),
- * when no target was issued for it since.  That is the whole decision
- * path: intake, coalescing delay, rescan, decide(), apply.
+ * daemon issues appends a line "DOMID MICROSECONDS KIND": the time since
+ * that domain's latest record was delivered to the daemon (its watch
+ * fired), when no target was issued for it since.  That is the whole
+ * decision path: intake, coalescing delay, rescan, decide(), apply.  KIND
+ * is "distress" when the daemon, reading that record on delivery, found
+ * it in distress (its fast path, domain.h: dom_distress), else "normal".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,13 +58,19 @@ sim_store(struct hv_sim *s, uint32_t domid, const char *raw)
         s->rec_us = xb_reallocarray(s->rec_us, domid + 1, sizeof(*s->rec_us));
         memset(s->rec_us + s->nrecords, 0,
                (domid + 1 - s->nrecords) * sizeof(*s->rec_us));
+        s->rec_distress = xb_reallocarray(s->rec_distress, domid + 1,
+                                          sizeof(*s->rec_distress));
+        memset(s->rec_distress + s->nrecords, 0,
+               (domid + 1 - s->nrecords) * sizeof(*s->rec_distress));
         s->nrecords = domid + 1;
     }
     free(s->records[domid]);
     s->records[domid] = raw == NULL ? NULL : xb_strdup(raw);
     s->rec_us[domid] = mono_us();
+    s->rec_distress[domid] = 0;
     if (!sim_xs_down(s)) /* a lost connection delivers no watch */
-        s->hooks.record_changed(s->hooks.arg, domid);
+        s->rec_distress[domid] =
+            (char)s->hooks.record_changed(s->hooks.arg, domid);
 }
 
 static void
@@ -176,6 +184,7 @@ sim_close(void *priv)
         free(s->records[i]);
     free(s->records);
     free(s->rec_us);
+    free(s->rec_distress);
     if (s->latency != NULL)
         fclose(s->latency);
     sim_faults_free(s);
@@ -249,8 +258,9 @@ sim_set_target(void *priv, uint32_t domid, uint64_t target_kb)
     }
     d->target_kb = target_kb;
     if (s->latency != NULL && domid < s->nrecords && s->rec_us[domid]) {
-        fprintf(s->latency, "%u %llu\n", domid,
-                (unsigned long long)(mono_us() - s->rec_us[domid]));
+        fprintf(s->latency, "%u %llu %s\n", domid,
+                (unsigned long long)(mono_us() - s->rec_us[domid]),
+                s->rec_distress[domid] ? "distress" : "normal");
         s->rec_us[domid] = 0;
     }
     sim_save(priv);

@@ -21,8 +21,9 @@ struct hv_sim {
     struct hv_hooks hooks;
     struct event *timer;
     uint64_t last_ms;
-    char **records;   /* latest raw record per domid (NULL: none) */
-    uint64_t *rec_us; /* when it was delivered, 0 once acted upon */
+    char **records;     /* latest raw record per domid (NULL: none) */
+    uint64_t *rec_us;   /* when it was delivered, 0 once acted upon */
+    char *rec_distress; /* the daemon found it in distress on delivery */
     unsigned nrecords;
     FILE *latency;             /* XB_SIM_LATENCY, or NULL */
     struct sim_faults *faults; /* XB_SIM_FAULTS state, or NULL */

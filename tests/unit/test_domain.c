@@ -46,6 +46,41 @@ START_TEST(test_table_sorted)
 }
 END_TEST
 
+/* A walk in domid order with domtab_find_from() finds what domtab_find()
+ * does, whatever the hint, and leaves it where domtab_add() inserts. */
+START_TEST(test_table_find_from)
+{
+    struct domtab t;
+    static const uint32_t ids[] = { 1, 3, 7, 9, 12 };
+    unsigned at = 0;
+
+    domtab_init(&t, 4);
+    for (unsigned i = 0; i < 5; i++)
+        domtab_add(&t, ids[i]);
+    for (uint32_t id = 0; id <= 13; id++) {
+        struct dom *d = domtab_find_from(&t, id, &at);
+
+        ck_assert_ptr_eq(d, domtab_find(&t, id));
+        if (d != NULL)
+            ck_assert_ptr_eq(t.v[at - 1], d);
+        else if (at < t.n)
+            ck_assert_uint_gt(t.v[at]->domid, id);
+    }
+    ck_assert_uint_eq(at, t.n);
+    /* Out of order, and a hint past the end or pointing elsewhere. */
+    at = 3;
+    ck_assert_ptr_eq(domtab_find_from(&t, 3, &at), t.v[1]);
+    ck_assert_uint_eq(at, 2);
+    at = 99;
+    ck_assert_ptr_eq(domtab_find_from(&t, 12, &at), t.v[4]);
+    at = 0;
+    ck_assert_ptr_null(domtab_find_from(&t, 8, &at));
+    ck_assert_uint_eq(at, 3);
+    ck_assert_ptr_eq(domtab_add(&t, 8), t.v[at]);
+    domtab_dispose(&t);
+}
+END_TEST
+
 static const struct {
     const char *rec;
     const char *why; /* substring of last_reject */
@@ -559,6 +594,7 @@ suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, test_table_sorted);
+    tcase_add_test(tc, test_table_find_from);
     tcase_add_loop_test(tc, test_hostile_rejected, 0,
                         sizeof(hostile) / sizeof(hostile[0]));
     tcase_add_test(tc, test_nul_and_oversize);

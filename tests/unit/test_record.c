@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +138,8 @@ static const struct {
       "duplicate key 'free'" },
     { "duplicate seq", "v=1 seq=1 seq=2 total=2 free=1", 0,
       "duplicate key 'seq'" },
+    { "duplicate after wrap", "v=1 psif=0 seq=1 total=2 free=1 psif=0", 0,
+      "duplicate key 'psif'" },
     { "duplicate version", "v=1 seq=1 total=2 free=1 v=1", 0,
       "duplicate key 'v'" },
     { "embedded NUL", "v=1 seq=1\0 total=2 free=1", 25, "NUL" },
@@ -261,6 +264,14 @@ static const struct {
       (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE) |
           (1u << XB_F_PSI_SOME),
       1 },
+    /* Prefixes and extensions of known keys are other (unknown) keys. */
+    { "v=1 seq=1 total=100 fre=1 free=50 freee=2 pswp=3 psi=4 psiss=5",
+      (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE), 50 },
+    /* Backwards: the lookup that starts after the previous key wraps. */
+    { "v=1 psif=1 psis=5 free=2 total=100 seq=1",
+      (1u << XB_F_SEQ) | (1u << XB_F_TOTAL) | (1u << XB_F_FREE) |
+          (1u << XB_F_PSI_SOME) | (1u << XB_F_PSI_FULL),
+      2 },
 };
 
 START_TEST(test_accept)
@@ -332,6 +343,29 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* Every field, values of every width: as printf would write them. */
+START_TEST(test_format_digits)
+{
+    static const uint64_t vals[] = { 0,         9, 10, 99, 1000, 4294967296ULL,
+                                     UINT64_MAX };
+    struct xb_record r;
+    char buf[XB_RECORD_MAX + 1], want[XB_RECORD_MAX + 1];
+    int off;
+
+    xb_record_clear(&r);
+    off = snprintf(want, sizeof(want), "v=%d", XB_RECORD_VERSION);
+    for (int f = 0; f < XB_F_COUNT; f++) {
+        xb_record_set(&r, f, vals[(size_t)f % NITEMS(vals)]);
+        off += snprintf(want + off, sizeof(want) - (size_t)off, " %s=%llu",
+                        xb_fields[f].key, (unsigned long long)r.v[f]);
+    }
+    ck_assert_int_eq(xb_record_format(&r, buf, sizeof(buf)), off);
+    ck_assert_str_eq(buf, want);
+    /* One byte short of the NUL. */
+    ck_assert_int_eq(xb_record_format(&r, buf, (size_t)off), -1);
+}
+END_TEST
+
 /* used = total - avail + swap used; without avail, free+buffers+cached. */
 static const struct {
     const char *in;
@@ -382,6 +416,7 @@ record_suite(void)
     tcase_add_loop_test(tc, test_accept, 0, NITEMS(accept_cases));
     tcase_add_test(tc, test_reject_keeps_out);
     tcase_add_loop_test(tc, test_format, 0, NITEMS(format_cases));
+    tcase_add_test(tc, test_format_digits);
     tcase_add_loop_test(tc, test_used, 0, NITEMS(used_cases));
     tcase_add_test(tc, test_field_table);
     suite_add_tcase(s, tc);
