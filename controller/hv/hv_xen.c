@@ -95,8 +95,7 @@ xen_life(struct hv_xen *x, const xc_domaininfo_t *di)
 {
     unsigned reason =
         (di->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
-    char path[64], *val;
-    unsigned len;
+    char *val;
     enum hv_life life = HV_RUNNING;
 
     if (di->flags & XEN_DOMINF_dying)
@@ -107,9 +106,7 @@ xen_life(struct hv_xen *x, const xc_domaininfo_t *di)
         return HV_PAUSED;
     if (x->lost || di->domain == 0)
         return HV_RUNNING;
-    snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
-             di->domain);
-    val = xs_read(x->xsh, XBT_NULL, path, &len);
+    val = xen_read_str(x, di->domain, "control/shutdown", NULL);
     if (val != NULL && strcmp(val, "suspend") == 0)
         life = HV_MIGRATING;
     free(val);
@@ -167,15 +164,13 @@ static int
 xen_name(void *priv, uint32_t domid, char *buf, size_t len)
 {
     struct hv_xen *x = priv;
-    char path[64], *val;
-    unsigned l;
+    char *val;
 
     if (x->lost) {
         errno = ENOTCONN;
         return -1;
     }
-    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-    val = xs_read(x->xsh, XBT_NULL, path, &l);
+    val = xen_read_str(x, domid, "name", NULL);
     if (val == NULL)
         return -1;
     snprintf(buf, len, "%s", val);
@@ -207,15 +202,14 @@ static int
 xen_read_record(void *priv, uint32_t domid, char *buf, size_t len)
 {
     struct hv_xen *x = priv;
-    char path[64], *val;
+    char *val;
     unsigned l;
 
     if (x->lost) {
         errno = ENOTCONN;
         return -1;
     }
-    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_RECORD, domid);
-    val = xs_read(x->xsh, XBT_NULL, path, &l);
+    val = xen_read_str(x, domid, AGENT_RECORD, &l);
     if (val == NULL)
         return errno == ENOENT ? 0 : -1;
     memcpy(buf, val, l < len ? l : len);

@@ -19,14 +19,22 @@
 
 static void xen_on_watch(evutil_socket_t fd, short what, void *arg);
 
+char *
+xen_read_str(struct hv_xen *x, uint32_t domid, const char *key, unsigned *len)
+{
+    char path[96];
+    unsigned l;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
+    return xs_read(x->xsh, XBT_NULL, path, len != NULL ? len : &l);
+}
+
 int
 xen_read_u64(struct hv_xen *x, uint32_t domid, const char *key, uint64_t *out)
 {
-    char path[64], *val, *end;
-    unsigned len;
+    char *val, *end;
 
-    snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, key);
-    val = xs_read(x->xsh, XBT_NULL, path, &len);
+    val = xen_read_str(x, domid, key, NULL);
     if (val == NULL)
         return -1;
     errno = 0;

@@ -39,11 +39,14 @@ struct hv_xen {
 };
 
 /*
- * The connection (xen_conn.c): a number read from the domain's xenstore
- * home; a domain's record watch; all handles opened (xenstore with its
+ * The connection (xen_conn.c): a value (malloc'd, its length in *len when
+ * len is not NULL; NULL with errno set when absent or unreadable) and a
+ * number read from the domain's xenstore home; a domain's record watch; all handles opened (xenstore with its
  * watch fd in the loop, libxenctrl, libxl) and the watches set again, or
  * -1 with *cause; all closed; the connection noted lost.
  */
+char *xen_read_str(struct hv_xen *x, uint32_t domid, const char *key,
+                   unsigned *len);
 int xen_read_u64(struct hv_xen *x, uint32_t domid, const char *key,
                  uint64_t *out);
 int xen_watch_path(struct hv_xen *x, uint32_t domid);
