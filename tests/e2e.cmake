@@ -53,7 +53,7 @@ function(xb_e2e_test name)
     FIXTURES_REQUIRED xb_lab ENVIRONMENT "${XB_LAB_ENV}")
 endfunction()
 
-# Wall time on a quiet 2-core machine: about 1 + 3 + 2.5 + 1.5 min
+# Wall time on a quiet 2-core machine: about 1 + 3 + 2.5 + 6 + 1.5 min
 # (each includes a ~15 s boot).  The limits are about four times that:
 # on a machine busy with other work every wait inside is stretched by the
 # lab's measured pace (dom0-lib.sh), and a hung boot (retried) still fits
@@ -72,6 +72,12 @@ if(TARGET xenballoon-ctl)
   # destroyed while it is down and while it runs.
   xb_e2e_test(faults TIMEOUT 840 CONFIG faults.json
     ARGS --host-mem 1536 --dom0-mem 384 --guests 3 --guest-mem 192
+         --guest-maxmem 512)
+  # Scenarios 9-12, what only real Xen shows: a PVH guest, a balloon
+  # that cannot reach its target (stuck, then uncooperative, named by a
+  # hold), a guest rebooted while room is made, xenstored restarted.
+  xb_e2e_test(xenfaults TIMEOUT 1440 CONFIG xenfaults.json
+    ARGS --host-mem 1536 --dom0-mem 384 --guests 2 --guest-mem 192
          --guest-maxmem 512)
   # Scenario 7: the guest's own view, selfballooning without a daemon,
   # yielding to one that starts.

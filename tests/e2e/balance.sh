@@ -34,14 +34,6 @@ managed()
 {
     [ "$(ctl_dom "$1" state)" = managed ]
 }
-# status' actual within 2 MiB of xl list's, its target = memory/target
-figures_match()
-{
-    _a=$(ctl_dom "$1" actual_kb)
-    _t=$(ctl_dom "$1" target_kb)
-    near "$(kb2mb "$_a")" "$(actual_mb "$1")" 2 &&
-        near "$_t" "$(target_kb "$1")" 1024
-}
 for g in $(guest_names); do
     await 30 "$g listed as managed" managed "$g"
     await 20 "$g's actual and target in status match Xen" figures_match "$g"
@@ -50,18 +42,6 @@ ctl status
 snapshot "1 done"
 
 #### 2. demand up: grown fast, balloon follows; demand down: slow shrink #
-target_mb()
-{
-    kb2mb "$(target_kb "$1")"
-}
-target_at_least()
-{
-    ge "$(target_mb "$1")" "$2"
-}
-bal_follows()
-{
-    near "$(bal_kb "$1")" "$(target_kb "$1")" 4096
-}
 # latency figures: every agent record and target decision, timestamped
 # shellcheck disable=SC2046 # one name per word
 trace_start $(guest_names)

@@ -36,14 +36,6 @@ unmanaged()
     esac
     return 1
 }
-target_mb()
-{
-    kb2mb "$(target_kb "$1")"
-}
-target_at_least()
-{
-    ge "$(target_mb "$1")" "$2"
-}
 g2_before=$(target_mb g2)
 t0=$(now)
 guest_cmd g2 agent-kill
@@ -147,10 +139,6 @@ errs=$(tail -n +$((mark + 1)) "$XB_LOG" | grep -ciE 'error|fail|g5|domain '"$d5"
 snapshot "5 done"
 
 #### 8. paused and saved guests are left alone ##########################
-state_is()
-{
-    [ "$(ctl_dom "$1" state)" = "$2" ]
-}
 # shrunk_in_log NAME: the log since $mark shows NAME's target lowered.
 shrunk_in_log()
 {

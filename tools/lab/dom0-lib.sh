@@ -276,7 +276,8 @@ bal_kb()
 # create_guest NAME MEM_MB MAXMEM_MB [WORKLOAD]: a PV guest running the
 # agent; WORKLOAD is "eatmem:key=val,..." (see guest-init.sh) or empty.
 # With xenlab --guest-swap, the guest also gets the next free swap disk
-# (dom0's /dev/vda, vdb, ...), which its /init turns into swap.
+# (dom0's /dev/vda, vdb, ...), which its /init turns into swap.  GUEST_TYPE
+# (pv by default, or pvh) is its virtualisation mode.
 create_guest()
 {
     _cg_n=$1
@@ -297,7 +298,7 @@ create_guest()
     fi
     cat >"/etc/xen/$_cg_n.cfg" <<EOF
 name = "$_cg_n"
-type = "pv"
+type = "${GUEST_TYPE:-pv}"
 kernel = "/guest/vmlinuz"
 ramdisk = "/guest/initrd"
 extra = "console=hvc0 quiet xbwork=$_cg_w xbagent=$AGENT_ARGS xbswap=$_cg_swap"
@@ -471,6 +472,36 @@ ctl_dom()
     ctl --json status 2>/dev/null | tr '{}' '\n\n' |
         grep "\"domid\": *$_cd," | head -1 |
         sed -n "s/.*\"$2\": *\"\{0,1\}\([^\",]*\)\"\{0,1\}.*/\1/p"
+}
+
+# Predicates for await.  state_is NAME STATE: the daemon shows NAME so;
+# target_at_least NAME MiB; bal_follows NAME: its balloon (as its agent
+# last published) within 4 MiB of its target; figures_match NAME: status'
+# actual within 2 MiB of xl list's and its target = memory/target.
+state_is()
+{
+    [ "$(ctl_dom "$1" state)" = "$2" ]
+}
+
+target_mb()
+{
+    kb2mb "$(target_kb "$1")"
+}
+
+target_at_least()
+{
+    ge "$(target_mb "$1")" "$2"
+}
+
+bal_follows()
+{
+    near "$(bal_kb "$1")" "$(target_kb "$1")" 4096
+}
+
+figures_match()
+{
+    near "$(kb2mb "$(ctl_dom "$1" actual_kb)")" "$(actual_mb "$1")" 2 &&
+        near "$(ctl_dom "$1" target_kb)" "$(target_kb "$1")" 1024
 }
 
 # ctl_listed NAME: the daemon's status has an entry for NAME's domid.

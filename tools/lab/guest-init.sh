@@ -26,6 +26,13 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 
+# `xl reboot` / `xl shutdown` make the kernel run /sbin/reboot or
+# /sbin/poweroff, which (busybox) signal init: act on them as busybox's
+# init would (a shell as PID 1 ignores them otherwise).
+trap 'reboot -f' TERM
+trap 'poweroff -f' USR2
+trap 'halt -f' USR1
+
 xbagent=
 xbwork=
 xbswap=0

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh disable=SC2020
+#
+# What only real Xen can show (config xenfaults.json: stuck after 10 s,
+# uncooperative after 20 s).  One boot, four checks:
+#   9. a PVH guest (the same kernel, in an HVM container) is balanced
+#      like a PV one: listed with Xen's figures, grown when its demand
+#      rises, its balloon following;
+#  10. a balloon that cannot reach its target: g1 holds an eatmem chunk
+#      with no swap and its max is set below what it uses, so its
+#      kernel cannot give the memory up; it is declared stuck, then
+#      uncooperative, never OOM-killed; a forced hold waited for names it
+#      as not cooperating; with its max back it is held where it stopped,
+#      and once its demand is gone it is asked again (stuck_retry), gives
+#      memory back and is managed again;
+#  11. a guest rebooted while room is being made comes back under a new
+#      domid, the old one forgotten, and is managed again; the hold's
+#      answer is true either way;
+#  12. xenstored restarted under the daemon (every connection lost, the
+#      guests' xenstore state with it): the daemon survives, freezes its
+#      targets while xenstore is gone, reconnects, shows every guest as
+#      no longer heard from, and never shrinks them.
+# Run: xenlab run tests/e2e/xenfaults.sh --config tests/e2e/xenfaults.json
+#      --host-mem 1536 --dom0-mem 384 --guests 2 --guest-mem 192
+#      --guest-maxmem 512
+need_daemon
+create_guests || fail "xl create failed"
+for g in $(guest_names); do
+    wait_agent "$g"
+done
+
+#### 9. a PVH guest ####################################################
+GUEST_TYPE=pvh create_guest p1 160 512 || fail "xl create p1 (PVH) failed"
+wait_agent p1 180
+await 30 "p1 (PVH) managed" state_is p1 managed
+await 30 "p1's actual and target in status match Xen" figures_match p1
+guest_work p1 -R 20 -f 250M
+await_hold p1 120
+await 60 "p1's target grows past 330M" target_at_least p1 330
+await 30 "p1's balloon follows its target" bal_follows p1
+work_holds p1 || fail "p1 lost its chunk"
+guest_cmd p1 stop
+snapshot "9 done"
+
+#### 10. a balloon that cannot reach its target ########################
+guest_work g1 -f 250M
+await_hold g1 120
+mark=$(wc -l <"$XB_LOG")
+ctl set g1 min 64M || fail "set g1 min"
+ctl set g1 max 150M || fail "set g1 max"
+await 30 "g1 declared stuck" state_is g1 stuck
+await 40 "g1 declared uncooperative" state_is g1 uncooperative
+stuck_at=$(actual_mb g1)
+tail -n +$((mark + 1)) "$XB_LOG" | grep -q "(g1) is stuck: actual" ||
+    fail "the log does not say g1 is stuck"
+ge "$(actual_mb g1)" 300 || fail "g1 gave up memory it uses: $(actual_mb g1)M"
+work_holds g1 || fail "g1's eatmem lost its chunk"
+[ "$(stat_field g1 oom)" = 0 ] || fail "g1's kernel OOM-killed something"
+snapshot "g1 stuck"
+# a hold that needs g1 is not met, and says g1 did not cooperate
+if out=$(timeout 90 xenballoon-ctl -s "$XB_SOCK" reserve 500M --force \
+    --wait 20s 2>&1); then
+    fail "a hold g1 was needed for was met: $out"
+fi
+info "hold past a stuck donor: $out"
+case $out in
+*"did not cooperate:"*g1*) ;;
+*) fail "the unmet hold does not name g1: $out" ;;
+esac
+work_holds g1 || fail "g1's eatmem lost its chunk to the hold"
+# its max back: held where it stopped, not pushed again
+ctl set g1 max 512M || fail "set g1 max back"
+nap 5
+near "$(target_mb g1)" "$(actual_mb g1)" 8 ||
+    fail "g1 not held where it stopped: target $(target_mb g1)M, actual $(actual_mb g1)M"
+work_holds g1 || fail "g1's eatmem lost its chunk"
+# its demand gone, asked again after stuck_retry (60 s), it gives memory
+# back and cooperates
+guest_cmd g1 stop
+moved()
+{
+    state_is g1 managed && le "$(actual_mb g1)" $((stuck_at - 32))
+}
+await 120 "g1 managed and below ${stuck_at}M again" moved
+snapshot "10 done"
+
+#### 11. a guest rebooted while room is made ###########################
+old=$(dom_id g2)
+mark=$(wc -l <"$XB_LOG")
+rm -f /run/xenlab/hold.out
+(
+    timeout 120 xenballoon-ctl -s "$XB_SOCK" reserve 300M --for 60 \
+        --wait 60s >/run/xenlab/hold.out 2>&1
+    echo "rc=$?" >>/run/xenlab/hold.out
+) &
+nap 1
+now >/run/xenlab/created-g2
+timeout 30 xl reboot g2 || fail "xl reboot g2"
+rebooted()
+{
+    rm -f /run/xenlab/domid-g2 # dom_id caches it
+    _rb=$(dom_id g2) && [ "$_rb" != "$old" ]
+}
+await 60 "g2 back under a new domid" rebooted
+await 90 "the hold answered" grep -q '^rc=' /run/xenlab/hold.out
+hold=$(cat /run/xenlab/hold.out)
+info "hold while g2 rebooted: $(echo "$hold" | tr '\n' ' ')"
+case $hold in
+*rc=0*)
+    ge "$(host_free_mb)" 300 || fail "the hold said met, Xen has $(host_free_mb)M free"
+    ;;
+*rc=1*)
+    case $hold in
+    *short*) ;;
+    *) fail "the unmet hold does not say what is short: $hold" ;;
+    esac
+    ;;
+*) fail "reserve --wait failed oddly: $hold" ;;
+esac
+ctl release >/dev/null 2>&1
+old_gone()
+{
+    ! ctl --json status 2>/dev/null | tr '{}' '\n\n' |
+        grep -q "\"domid\": *$old,"
+}
+await 30 "g2's old domid $old forgotten" old_gone
+wait_agent g2 180
+await 30 "g2 managed under domid $(dom_id g2)" state_is g2 managed
+daemon_alive || fail "the daemon died"
+snapshot "11 done"
+
+#### 12. xenstored restarted under the daemon ##########################
+mark=$(wc -l <"$XB_LOG")
+before=""
+for g in $(guest_names); do
+    before="$before $g=$(dom_id "$g"):$(actual_mb "$g")"
+done
+kill "$(cat /run/xenstored.pid)" || fail "no xenstored to kill"
+nap 3
+oxenstored --pid-file /run/xenstored.pid || fail "oxenstored did not start"
+lost_logged()
+{
+    tail -n +$((mark + 1)) "$XB_LOG" | grep -q "xenstore connection lost"
+}
+await 30 "the daemon saw xenstore go" lost_logged
+back_logged()
+{
+    tail -n +$((mark + 1)) "$XB_LOG" |
+        grep -q "xenstore connection re-established"
+}
+await 60 "the daemon reconnected to xenstore" back_logged
+ctl status | grep -q "xenstore ok" || fail "status does not say xenstore ok"
+daemon_alive || fail "the daemon died with xenstored"
+ctl status
+# nothing reaches it from the guests any more: each is shown as not heard
+# from once stale_after (10 s) passes, never as managed on old data
+unheard()
+{
+    for _g in $(cat /run/xenlab/guests); do
+        case $(ctl_dom "$_g" state) in
+        stale | no-agent) ;;
+        *) return 1 ;;
+        esac
+    done
+}
+await 40 "every guest shown as not heard from" unheard
+ctl status
+# The new xenstored knows nothing of the guests: no record, no name, no
+# target.  None may be shrunk (Xen's figures, from the hypervisor).
+for kv in $before; do
+    g=${kv%%=*}
+    v=${kv#*=}
+    id=${v%%:*}
+    was=${v#*:}
+    now_mb=$(timeout 10 xl list 2>/dev/null | awk -v d="$id" '$2 == d { print $3 }')
+    [ -n "$now_mb" ] || now_mb=$(xl list -v 2>/dev/null | awk -v d="$id" '$2 == d { print $3 }')
+    info "$g (domid $id): ${was}M before, ${now_mb:-?}M now"
+done
+if tail -n +$((mark + 1)) "$XB_LOG" | grep -E "target [0-9]+ -> [0-9]+ KiB \(shrink"; then
+    fail "a domain was shrunk after xenstored restarted"
+fi
+daemon_alive || fail "the daemon died"
+pass "PVH balanced; stuck balloon detected and held; reboot mid-plan" \
+    "handled; xenstored restart survived"
