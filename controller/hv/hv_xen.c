@@ -65,6 +65,7 @@ xen_close(void *priv)
     xc_interface_close(x->xch);
     xtl_logger_destroy((xentoollog_logger *)x->xtl);
     free(x->watched);
+    free(x->asked);
     free(x);
 }
 
@@ -84,14 +85,25 @@ xen_physinfo(void *priv, struct hv_physinfo *pi)
     return 0;
 }
 
+static int
+xen_asked(const struct hv_xen *x, uint32_t domid)
+{
+    for (unsigned i = 0; i < x->nasked; i++)
+        if (x->asked[i] == domid)
+            return 1;
+    return 0;
+}
+
 /*
  * A domain's life from its flags; for a running one, also whether a
- * suspend was asked of it through xenstore and not yet acted on (one
- * small read per running domain and list: a guest acknowledges the
- * request by clearing the key, then shuts down with reason suspend).
+ * suspend was asked of it through xenstore and not yet acted on (a guest
+ * acknowledges the request by clearing the key, then shuts down with
+ * reason suspend).  The key is read in full listings only, which its
+ * watch asks for whenever it changes; quick listings use what the last
+ * full one found.
  */
 static enum hv_life
-xen_life(struct hv_xen *x, const xc_domaininfo_t *di)
+xen_life(struct hv_xen *x, const xc_domaininfo_t *di, int full)
 {
     unsigned reason =
         (di->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
@@ -106,9 +118,14 @@ xen_life(struct hv_xen *x, const xc_domaininfo_t *di)
         return HV_PAUSED;
     if (x->lost || di->domain == 0)
         return HV_RUNNING;
+    if (!full)
+        return xen_asked(x, di->domain) ? HV_MIGRATING : HV_RUNNING;
     val = xen_read_str(x, di->domain, "control/shutdown", NULL);
-    if (val != NULL && strcmp(val, "suspend") == 0)
+    if (val != NULL && strcmp(val, "suspend") == 0) {
         life = HV_MIGRATING;
+        x->asked = xb_reallocarray(x->asked, x->nasked + 1, sizeof(*x->asked));
+        x->asked[x->nasked++] = di->domain;
+    }
     free(val);
     return life;
 }
@@ -123,6 +140,8 @@ xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
     uint32_t next = 0;
     int got;
 
+    if (full && !x->lost)
+        x->nasked = 0;
     do {
         got = xc_domain_getinfolist(x->xch, next, LIST_BATCH, batch);
         if (got < 0) {
@@ -143,7 +162,7 @@ xen_list(void *priv, int full, struct hv_dominfo **out, unsigned *n)
             d->domid = di->domain;
             d->actual_kb =
                 ((uint64_t)di->tot_pages + (uint64_t)di->outstanding_pages) * 4;
-            d->life = xen_life(x, di);
+            d->life = xen_life(x, di, full);
             if (full && !x->lost) {
                 uint64_t t, vram = 0;
 
@@ -237,7 +256,6 @@ static void
 xen_unwatch(void *priv, uint32_t domid)
 {
     struct hv_xen *x = priv;
-    char path[64], token[32];
 
     for (unsigned i = 0; i < x->nwatched; i++) {
         if (x->watched[i] != domid)
@@ -245,11 +263,8 @@ xen_unwatch(void *priv, uint32_t domid)
         x->watched[i] = x->watched[--x->nwatched];
         break;
     }
-    if (x->lost)
-        return;
-    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_DIR, domid);
-    snprintf(token, sizeof(token), "d:%u", domid);
-    xs_unwatch(x->xsh, path, token);
+    if (!x->lost)
+        xen_unwatch_path(x, domid);
 }
 
 static int

@@ -48,16 +48,40 @@ xen_read_u64(struct hv_xen *x, uint32_t domid, const char *key, uint64_t *out)
     return 0;
 }
 
+/* The two watches a guest has: its agent's record ("d:" tokens, read at
+ * once) and the toolstack's shutdown request ("s:", a full rescan: a
+ * suspend asked for is read there, not on every listing). */
+static void
+watch_names(uint32_t domid, int which, char *path, size_t plen, char *token,
+            size_t tlen)
+{
+    snprintf(path, plen, "/local/domain/%u/%s", domid,
+             which == 0 ? AGENT_DIR : "control/shutdown");
+    snprintf(token, tlen, "%s:%u", which == 0 ? "d" : "s", domid);
+}
+
 int
 xen_watch_path(struct hv_xen *x, uint32_t domid)
 {
     char path[64], token[32];
 
-    snprintf(path, sizeof(path), "/local/domain/%u/" AGENT_DIR, domid);
-    snprintf(token, sizeof(token), "d:%u", domid);
-    if (!xs_watch(x->xsh, path, token) && errno != EEXIST)
-        return -1;
+    for (int which = 0; which < 2; which++) {
+        watch_names(domid, which, path, sizeof(path), token, sizeof(token));
+        if (!xs_watch(x->xsh, path, token) && errno != EEXIST)
+            return -1;
+    }
     return 0;
+}
+
+void
+xen_unwatch_path(struct hv_xen *x, uint32_t domid)
+{
+    char path[64], token[32];
+
+    for (int which = 0; which < 2; which++) {
+        watch_names(domid, which, path, sizeof(path), token, sizeof(token));
+        xs_unwatch(x->xsh, path, token);
+    }
 }
 
 void

@@ -36,12 +36,15 @@ struct hv_xen {
     int lost;
     uint32_t *watched; /* domids with a record watch */
     unsigned nwatched;
+    uint32_t *asked; /* domids asked to suspend, as the last full list saw */
+    unsigned nasked;
 };
 
 /*
  * The connection (xen_conn.c): a value (malloc'd, its length in *len when
  * len is not NULL; NULL with errno set when absent or unreadable) and a
- * number read from the domain's xenstore home; a domain's record watch; all handles opened (xenstore with its
+ * number read from the domain's xenstore home; a domain's watches (its
+ * record, and control/shutdown, which asks for a full rescan); all handles opened (xenstore with its
  * watch fd in the loop, libxenctrl, libxl) and the watches set again, or
  * -1 with *cause; all closed; the connection noted lost.
  */
@@ -50,6 +53,7 @@ char *xen_read_str(struct hv_xen *x, uint32_t domid, const char *key,
 int xen_read_u64(struct hv_xen *x, uint32_t domid, const char *key,
                  uint64_t *out);
 int xen_watch_path(struct hv_xen *x, uint32_t domid);
+void xen_unwatch_path(struct hv_xen *x, uint32_t domid);
 int xen_connect(struct hv_xen *x, char **cause);
 void xen_disconnect(struct hv_xen *x);
 void xen_mark_lost(struct hv_xen *x);
