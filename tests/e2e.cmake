@@ -60,7 +60,7 @@ endfunction()
 # once.  A hang is caught sooner by the silence watchdog (xenlab).
 # No daemon: agents publish, balloons follow `xl mem-set`.
 xb_e2e_test(smoke TIMEOUT 480
-  ARGS --guests 2 --guest-mem 192 --guest-maxmem 384)
+  ARGS --guests 2 --guest-mem 192 --guest-maxmem 384 --guest-swap 64)
 
 if(TARGET xenballoon-ctl)
   # Scenarios 1, 2, 3 and 6: status, grow/shrink (with the spike ->

@@ -3,9 +3,10 @@
 #
 # Lab smoke test, no daemon: the guests' agents publish their record to
 # dom0, and a guest's balloon follows `xl mem-set` down and up (the agent
-# republishes bal=).  Also checks the lab's own workload plumbing.
+# republishes bal=).  Also checks the lab's own workload plumbing and
+# its guests' swap disks.
 # Run: xenlab run tests/e2e/smoke.sh --guests 2 --guest-mem 192 \
-#          --guest-maxmem 384
+#          --guest-maxmem 384 --guest-swap 64
 
 create_guests || fail "xl create failed"
 for g in $(guest_names); do
@@ -18,6 +19,9 @@ for g in $(guest_names); do
     "v=1 "*) ;;
     *) fail "$g record does not start with v=1: $s" ;;
     esac
+    # xenlab --guest-swap 64: the guest swaps on its disk (xvdb)
+    ge "$(stat_field "$g" swt)" $((60 * 1024)) ||
+        fail "$g has no swap: swt=$(stat_field "$g" swt)"
     p=$(dom_path "$g")
     assert "$g publishes data/meminfo_total" \
         test -n "$(xs_read "$p/data/meminfo_total")"

@@ -161,8 +161,9 @@ for kv in $before; do
     id=${v%%:*}
     was=${v#*:}
     now_mb=$(timeout 10 xl list 2>/dev/null | awk -v d="$id" '$2 == d { print $3 }')
-    [ -n "$now_mb" ] || now_mb=$(xl list -v 2>/dev/null | awk -v d="$id" '$2 == d { print $3 }')
     info "$g (domid $id): ${was}M before, ${now_mb:-?}M now"
+    ge "$now_mb" $((was - 8)) ||
+        fail "$g shrunk after xenstored restarted: ${was}M -> ${now_mb:-?}M"
 done
 if tail -n +$((mark + 1)) "$XB_LOG" | grep -E "target [0-9]+ -> [0-9]+ KiB \(shrink"; then
     fail "a domain was shrunk after xenstored restarted"

@@ -91,9 +91,15 @@ swapout=0
 for g in $(guest_names); do
     life=$(since "$(cat "/run/xenlab/created-$g")")
     life=${life%.*}
-    psis=$(stat_field "$g" psis) || psis=0
-    oom=$(stat_field "$g" oom) || oom=0
-    out=$(stat_field "$g" pswpout) || out=0
+    # one read of the record, three fields of it
+    psis=0 oom=0 out=0
+    for kv in $(stats "$g"); do
+        case $kv in
+        psis=*) psis=${kv#*=} ;;
+        oom=*) oom=${kv#*=} ;;
+        pswpout=*) out=${kv#*=} ;;
+        esac
+    done
     swapout=$((swapout + out / 256))
     case $(xs_read "$(dom_path "$g")/data/xenlab-work") in
     *died*) oom=$((oom + 1)) ;;
