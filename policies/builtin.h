@@ -31,6 +31,9 @@ extern const struct xb_policy xb_policy_pressure;
 uint64_t pol_frame_kb(const struct xb_pol_dom *d, const struct xb_record *r);
 /* xb_record_used_kb() in the domain-total frame. */
 uint64_t pol_used_kb(const struct xb_pol_dom *d, const struct xb_record *r);
+/* The long peak (xb_pol_dom.peak_kb) in the domain-total frame of the
+ * latest record; 0 when unknown. */
+uint64_t pol_peak_kb(const struct xb_pol_dom *d);
 
 /*
  * The memory the domains with fresh agent data may share: the budget minus

@@ -28,7 +28,7 @@
 
 #include "record.h"
 
-#define XB_POLICY_ABI 3
+#define XB_POLICY_ABI 4
 #define XB_POL_REASON_MAX 48
 /* Most samples of history a policy may ask the daemon to keep per domain. */
 #define XB_POL_HISTORY_MAX 64
@@ -71,6 +71,14 @@ struct xb_pol_dom {
     /* The fastest its balloon has been seen moving, KiB/s (0: not seen
      * moving yet): how soon what it gives could come back. */
     uint64_t rate_kb_s;
+    /* Its balloon stalled lately (no progress for a while with a change
+     * pending, within the last half hour): what it gives may not come
+     * back when asked, however fast it moved before. */
+    int wary;
+    /* The most used memory (guest frame, as xb_record_used_kb) its agent
+     * reported over the last 5 to 10 minutes, whatever `hist` spans;
+     * 0 when unknown. */
+    uint64_t peak_kb;
 };
 
 struct xb_pol_snapshot {

@@ -12,11 +12,12 @@
  *
  * Per domain, with used = the guest's used memory (incl. swapped out) in
  * the domain frame and F = used + floor (never probed below), or more:
- * the part of the recent peak of used (over the history) that the
- * domain's balloon, at the fastest it was seen moving, would not bring
- * back within `recall` (nothing when it was never seen moving).  Memory
- * belongs where it is hardest to bring back: guests with fast balloons
- * absorb the swings, slow ones keep their peak.
+ * the part of the recent peak of used (over the history and the last 5
+ * to 10 minutes) that the domain's balloon, at the fastest it was seen
+ * moving, would not bring back within `recall` (nothing when it was never
+ * seen moving, all of it when it stalled lately).  Memory belongs where
+ * it is hardest to bring back: guests with fast balloons absorb the
+ * swings, slow and unreliable ones keep their peak.
  *   OOM kill or full stall >= full_emergency:
  *       D = max(target, actual * (1 + emergency_step), F)
  *   some stall >= some_grow, swap-ins >= swapin_grow or refaults >=
@@ -264,16 +265,18 @@ max3(uint64_t a, uint64_t b, uint64_t c)
 }
 
 /*
- * What of the recent peak of used memory (over the history) the domain's
- * balloon would not bring back within `recall` at the fastest it was seen
- * moving (one not yet seen moving is not judged): kept.
+ * What of the recent peak of used memory (over the history, and the
+ * daemon's long peak of the last 5 to 10 minutes) the domain's balloon
+ * would not bring back within `recall` at the fastest it was seen moving
+ * (one not yet seen moving is not judged): kept.  All of it when the
+ * balloon stalled lately: its speed says nothing of when it moves next.
  */
 static uint64_t
 pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
 {
     uint64_t peak = 0, back;
 
-    if (p->recall == 0 || d->rate_kb_s == 0)
+    if (p->recall == 0 || (d->rate_kb_s == 0 && !d->wary))
         return 0;
     for (unsigned j = 0; j < d->nhist; j++) {
         uint64_t u = pol_used_kb(d, &d->hist[j].rec);
@@ -281,7 +284,10 @@ pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
         if (u > peak)
             peak = u;
     }
-    back = pol_muldiv(d->rate_kb_s, p->recall, 1000);
+    if (pol_peak_kb(d) > peak)
+        peak = pol_peak_kb(d);
+    /* A balloon that stalled lately may bring nothing back in time. */
+    back = d->wary ? 0 : pol_muldiv(d->rate_kb_s, p->recall, 1000);
     return peak > back ? peak - back : 0;
 }
 

@@ -87,6 +87,16 @@ pol_used_kb(const struct xb_pol_dom *d, const struct xb_record *r)
 }
 
 uint64_t
+pol_peak_kb(const struct xb_pol_dom *d)
+{
+    const struct xb_pol_sample *s = xb_pol_latest(d);
+
+    if (s == NULL || d->peak_kb == 0)
+        return 0;
+    return sat_u64((pol_u128)d->peak_kb + pol_frame_kb(d, &s->rec));
+}
+
+uint64_t
 pol_pool(const struct xb_pol_snapshot *snap)
 {
     uint64_t budget = xb_pol_budget(snap);

@@ -62,6 +62,8 @@ decide(struct domtab *t, const struct xb_config *cfg,
         pd[np].stale = dom->state == DOM_STALE;
         pd[np].state = pol_state(dom);
         pd[np].rate_kb_s = dom->top_rate_kb_s;
+        pd[np].wary = now < dom->wary_until_ms;
+        pd[np].peak_kb = dom_peak_kb(dom, now);
         np++;
     }
     snap.now_ms = now;

@@ -79,6 +79,30 @@ dom_suspect(const struct xb_record *last, const struct xb_record *rec,
     return "total changes in every record";
 }
 
+/* Moves the two periods on to now's: what is older than the one before
+ * is forgotten. */
+static void
+roll_peak(uint64_t peak[2], uint64_t *epoch, uint64_t now)
+{
+    uint64_t e = now / DOM_PEAK_MS;
+
+    if (e == *epoch)
+        return;
+    peak[0] = e == *epoch + 1 ? peak[1] : 0;
+    peak[1] = 0;
+    *epoch = e;
+}
+
+static void
+note_peak(struct dom *d, const struct xb_record *rec, uint64_t now)
+{
+    uint64_t used = xb_record_used_kb(rec);
+
+    roll_peak(d->peak_kb, &d->peak_epoch, now);
+    if (used > d->peak_kb[1])
+        d->peak_kb[1] = used;
+}
+
 int
 dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
 {
@@ -125,6 +149,7 @@ dom_intake(struct dom *d, const char *untrusted, size_t len, uint64_t now)
     d->hist[d->nhist].t_ms = now;
     d->hist[d->nhist].rec = rec;
     d->nhist++;
+    note_peak(d, &rec, now);
     memcpy(d->raw, untrusted, len);
     d->raw[len] = '\0';
     d->last_record_ms = now;
@@ -177,9 +202,19 @@ dom_set_name(struct dom *d, const char *untrusted_name)
     d->name[i] = '\0';
 }
 
+uint64_t
+dom_peak_kb(const struct dom *d, uint64_t now)
+{
+    uint64_t peak[2] = { d->peak_kb[0], d->peak_kb[1] }, epoch = d->peak_epoch;
+
+    roll_peak(peak, &epoch, now);
+    return peak[0] > peak[1] ? peak[0] : peak[1];
+}
+
 void
 dom_agent_gone(struct dom *d)
 {
+    d->peak_kb[0] = d->peak_kb[1] = 0;
     d->nhist = 0;
     d->raw[0] = '\0';
     d->total_streak = 0;

@@ -60,6 +60,10 @@ struct dom {
     /* Agent records, oldest first. */
     struct xb_pol_sample *hist;
     unsigned nhist, hist_cap;
+    /* The most used memory (guest frame, KiB) its records showed in the
+     * DOM_PEAK_MS period numbered peak_epoch [1] and in the one before
+     * [0]: the long peak, whatever the history's length (dom_peak_kb). */
+    uint64_t peak_kb[2], peak_epoch;
     char raw[XB_RECORD_MAX + 1]; /* last accepted record, for `show` */
     uint64_t last_record_ms;
     uint64_t accepted, rejected, throttled;
@@ -167,6 +171,9 @@ const char *dom_suspect(const struct xb_record *last,
 /* The agent removed its record (it stopped): forget its data. */
 void dom_agent_gone(struct dom *d);
 const struct xb_pol_sample *dom_latest(const struct dom *d);
+/* The most used memory (guest frame, KiB) its agent reported over the
+ * last DOM_PEAK_MS to 2 * DOM_PEAK_MS; 0 when none. */
+uint64_t dom_peak_kb(const struct dom *d, uint64_t now);
 /*
  * Whether the newest record, against the one before it, shows distress
  * that should not wait for the coalescing delay: an OOM kill, a memory
@@ -181,6 +188,12 @@ const struct xb_pol_sample *dom_latest(const struct dom *d);
  * free memory go at once was OOM-killed 51 times when its job came back;
  * half an hour covers a batch job's period many times over. */
 #define DOM_WARY_MS (30 * 60 * 1000)
+/* The long peak spans the last one to two of these periods, ms: longer
+ * than the slow cycles a guest repeats (a nightly job's hourly phases are
+ * out of reach, a batch every few minutes or a JVM's full collection is
+ * not), short enough that a guest whose demand fell is trusted again
+ * within ten minutes. */
+#define DOM_PEAK_MS (5 * 60 * 1000)
 #define DOM_DISTRESS_PSI_PERMILLE 150
 #define DOM_DISTRESS_SWAPIN_PAGES 1024
 #define DOM_DISTRESS_GROWTH_KB (16 * 1024)

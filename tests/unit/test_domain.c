@@ -188,6 +188,51 @@ START_TEST(test_history_ring)
 }
 END_TEST
 
+/* The long peak of used memory outlives a short history: the most of
+ * the period now and the one before, then forgotten; gone with the
+ * agent. */
+static void
+intake_used(struct dom *d, int seq, uint64_t used, uint64_t now)
+{
+    char rec[128];
+    int n = snprintf(rec, sizeof(rec), "v=1 seq=%d total=1000000 free=%llu",
+                     seq, (unsigned long long)(1000000 - used));
+
+    ck_assert_int_eq(dom_intake(d, rec, (size_t)n, now), 1);
+}
+
+START_TEST(test_long_peak)
+{
+    struct domtab t;
+    struct dom *d;
+    const uint64_t P = DOM_PEAK_MS;
+
+    domtab_init(&t, 3);
+    d = domtab_add(&t, 1);
+    ck_assert_uint_eq(dom_peak_kb(d, 0), 0);
+    intake_used(d, 1, 200000, 1000);
+    intake_used(d, 2, 700000, 2000);
+    for (int i = 3; i <= 6; i++)
+        intake_used(d, i, 100000, (uint64_t)i * 1000);
+    /* Out of the 3-record history, not out of the peak. */
+    ck_assert_uint_eq(d->nhist, 3);
+    ck_assert_uint_eq(dom_peak_kb(d, 6000), 700000);
+    /* The next period still remembers the one before. */
+    ck_assert_uint_eq(dom_peak_kb(d, P + 1000), 700000);
+    intake_used(d, 7, 300000, P + 500);
+    ck_assert_uint_eq(dom_peak_kb(d, P + 600), 700000);
+    /* Two periods on, only the last one's peak is left... */
+    ck_assert_uint_eq(dom_peak_kb(d, 2 * P), 300000);
+    /* ...and nothing once it too is over two periods old. */
+    ck_assert_uint_eq(dom_peak_kb(d, 3 * P), 0);
+    intake_used(d, 8, 400000, 3 * P + 1);
+    ck_assert_uint_eq(dom_peak_kb(d, 3 * P + 2), 400000);
+    dom_agent_gone(d);
+    ck_assert_uint_eq(dom_peak_kb(d, 3 * P + 3), 0);
+    domtab_dispose(&t);
+}
+END_TEST
+
 /*
  * Suspicious records (dom_suspect): accepted, but counted like
  * rejections when their story is impossible over time.  Each row is a
@@ -600,6 +645,7 @@ suite(void)
     tcase_add_test(tc, test_nul_and_oversize);
     tcase_add_test(tc, test_rate_limit);
     tcase_add_test(tc, test_history_ring);
+    tcase_add_test(tc, test_long_peak);
     tcase_add_test(tc, test_states);
     tcase_add_test(tc, test_stuck_timer_from_progress);
     tcase_add_test(tc, test_learnt_limits);

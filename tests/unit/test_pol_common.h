@@ -46,6 +46,8 @@ struct tp_dom {
     uint64_t want;     /* expected target */
     uint64_t since_ms; /* since the last target change; 0: an hour */
     uint64_t rate;     /* fastest balloon speed seen, KiB/s; 0: none */
+    int wary;          /* its balloon stalled lately */
+    uint64_t peak;     /* the daemon's long peak of used, KiB; 0: none */
 };
 
 struct tp_case {
@@ -109,6 +111,8 @@ tp_build(const struct tp_case *c, struct tp_snap *ts)
         pd->since_change_ms = d->since_ms != 0 ? d->since_ms : 3600000;
         pd->stale = d->stale;
         pd->rate_kb_s = d->rate;
+        pd->wary = d->wary;
+        pd->peak_kb = d->peak;
         pd->nhist = d->nsamp;
         pd->hist = d->nsamp > 0 ? ts->hist[i] : NULL;
         for (unsigned j = 0; j < d->nsamp; j++) {

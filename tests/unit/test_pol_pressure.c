@@ -363,6 +363,40 @@ static const struct tp_case cases[] = {
           MiB(1288), 0, MiB(256) },
         { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
           MiB(1248), 0, MiB(1024) } } },
+    /*
+     * A balloon that stalled lately (wary) brings nothing back in time,
+     * however fast it moved before or if it was never seen moving: the
+     * whole peak, 1800 MiB, is kept.  Not wary, 1 GiB/s: 1248 MiB.
+     */
+    { "recall: a stalled balloon keeps all its peak",
+      "{\"spare\": 0}",
+      MiB(8192),
+      0,
+      3,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1800), 0, MiB(1024), 1 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1800), 0, 0, 1 },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
+          MiB(1248), 0, MiB(1024), 0 } } },
+    /*
+     * The long peak: the history shows 1000 MiB used throughout, but the
+     * daemon saw 1800 MiB used within the last 5 to 10 minutes (peak_kb,
+     * guest frame = domain frame here).  At 64 MiB/s, 1672 MiB is kept;
+     * without it, 1248 MiB; a long peak below the history's counts for
+     * nothing (1248 MiB).
+     */
+    { "recall: the long peak",
+      "{\"spare\": 0}",
+      MiB(8192),
+      0,
+      3,
+      { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(1048),
+          MiB(1672), 0, MiB(64), 0, MiB(1800) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(1048),
+          MiB(1248), 0, MiB(64) },
+        { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(1048),
+          MiB(1248), 0, MiB(64), 0, MiB(900) } } },
     /* recall 0 turns it off: the 64 MiB/s guest goes to 1248 MiB too. */
     { "recall: off",
       "{\"spare\": 0, \"recall\": 0}",
