@@ -50,7 +50,8 @@
  *      whole allocation for those in distress.
  *   2. sum used <= pool: clamp(used + weight * c, used, F), where a
  *      domain in distress from refaults (more than swap-ins: its page
- *      cache is short) starts from used + cache_first * (F - used).
+ *      cache is short) starts from used + cache_first * (F - used), and
+ *      one in distress otherwise from used + swap_first * (F - used).
  *   3. otherwise pure shares: clamp(weight * c, min, used).
  * Domains without fresh agent data keep their target and are not
  * arbitrated.  The scarce path allocates one scratch array.
@@ -82,6 +83,7 @@ struct pr_params {
     uint64_t spare;        /* KiB: host memory kept free before probing */
     uint64_t recall;       /* ms a balloon has to bring the peak back */
     double cache_first;    /* of a refaulting domain's margin, stage 2 */
+    double swap_first;     /* of another distressed domain's, stage 2 */
 };
 
 static const struct xb_pol_param pr_params_table[] = {
@@ -159,6 +161,15 @@ static const struct xb_pol_param pr_params_table[] = {
       offsetof(struct pr_params, cache_first),
       "when only used memory fits: fraction of its floor margin a domain "
       "in distress from refaults gets before the slack is shared" },
+    /* The same for a domain swapping or stalling: equal shares of the
+     * slack left the guest that had just begun a burst with as little
+     * room as the idle ones, and it swapped while they kept margins no
+     * one used (BENCHMARKS.md: a quarter made nine eatmem guests healthy
+     * on the paper's host, 0.5 and 1 did less, the suite unchanged). */
+    { "swap_first", XB_PP_DOUBLE, 0.25, 0, 1,
+      offsetof(struct pr_params, swap_first),
+      "when only used memory fits: fraction of its floor margin a domain "
+      "in distress from stall or swap-ins gets before the slack is shared" },
     { NULL, XB_PP_DOUBLE, 0, 0, 0, 0, NULL },
 };
 
@@ -428,8 +439,9 @@ pr_arbitrate(const struct pr_params *p, const struct xb_pol_snapshot *snap,
             t[n].hi = e.want;
         } else if (stage == 2) {
             t[n].base = t[n].lo = e.used;
-            if (e.state >= PR_GROW && e.cache)
-                t[n].base += pol_scale(e.floor - e.used, p->cache_first);
+            if (e.state >= PR_GROW)
+                t[n].base += pol_scale(
+                    e.floor - e.used, e.cache ? p->cache_first : p->swap_first);
             t[n].hi = e.floor;
         } else {
             t[n].base = 0;

@@ -126,9 +126,10 @@ static const struct tp_case cases[] = {
           STALL(524, 50000), 1024000 } } },
     /*
      * Both 200 ms/s full stall: D 1572864 each.  pool 2097152 < sum F
-     * 1155072 + 1052672, >= sum used 1024000 + 921600: stage 2, slack
-     * above used by weight (100, 300): rest 151552.
-     * A 1024000 + 37888; B 921600 + 113664.
+     * 1220608 + 1118208, >= sum used 1024000 + 921600: stage 2.  Both in
+     * distress, each gets swap_first (0.25) of its 196608 margin first:
+     * bases 1073152 and 970752; the rest, 53248, by weight (100, 300):
+     * A 1073152 + 13312; B 970752 + 39936.
      */
     { "all spiking",
       NULL,
@@ -136,17 +137,19 @@ static const struct tp_case cases[] = {
       0,
       2,
       { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 100, 0, 2,
-          TWO(24, 2000000, 2000000, 0, 0, 0), 1061888 },
+          TWO(24, 2000000, 2000000, 0, 0, 0), 1086464 },
         { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 300, 0, 2,
-          TWO(124, 2000000, 2000000, 0, 0, 0), 1035264 } } },
+          TWO(124, 2000000, 2000000, 0, 0, 0), 1010688 } } },
     /*
      * cache_first (0.25): A refaults 2048 pages/s (x = 2, D 1153434), used
      * 900 MiB, F 1118208; B calm, used 1000 MiB, F = D = 1220608.  pool
      * 2097152 < sum F 2338816, >= sum used 1945600: stage 2.  A's distress
      * is its page cache, so a quarter of its margin comes first: base
      * 921600 + 49152; B 1024000; rest 102400 split evenly: A 1021952,
-     * B 1075200.  Off, or when A swaps in instead (512 pages/s), both get
-     * used + 75776: A 997376, B 1099776.
+     * B 1075200.  Off, both get used + 75776: A 997376, B 1099776.  When
+     * A swaps in instead (512 pages/s), swap_first (0.25) gives it the
+     * same quarter first; with swap_first 0 (and cache_first at its
+     * default, which swapping does not use) the even split again.
      */
     { "stage 2: a refaulting domain's cache first",
       NULL,
@@ -166,8 +169,17 @@ static const struct tp_case cases[] = {
           TWO(124, 0, 0, 0, 20480, 0), 997376 },
         { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
           1099776 } } },
-    { "stage 2: swapping is not cache",
+    { "stage 2: a swapping domain's margin first",
       NULL,
+      0,
+      0,
+      2,
+      { { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2,
+          TWO(124, 0, 0, 5120, 0, 0), 1021952 },
+        { 0, MiB(1024), MiB(1024), MiB(256), MiB(4096), 0, 0, 2, CALM(24),
+          1075200 } } },
+    { "stage 2: swap_first off",
+      "{\"swap_first\": 0}",
       0,
       0,
       2,
