@@ -14,10 +14,11 @@
  * the domain frame and F = used + floor (never probed below), or more:
  * the part of the recent peak of used (over the history and the last 5
  * to 10 minutes) that the domain's balloon, at the fastest it was seen
- * moving, would not bring back within `recall` (nothing when it was never
- * seen moving, all of it when it stalled lately).  Memory belongs where
- * it is hardest to bring back: guests with fast balloons absorb the
- * swings, slow and unreliable ones keep their peak.
+ * moving, would not bring back within `recall` (nothing when it was
+ * never seen moving; all of it and `floor` above when it stalled
+ * lately).  Memory belongs where it is hardest to bring back: guests
+ * with fast balloons absorb the swings, slow and unreliable ones keep
+ * their peak.
  *   OOM kill or full stall >= full_emergency:
  *       D = max(target, actual * (1 + emergency_step), F)
  *   some stall >= some_grow, swap-ins >= swapin_grow or refaults >=
@@ -279,8 +280,10 @@ max3(uint64_t a, uint64_t b, uint64_t c)
  * What of the recent peak of used memory (over the history, and the
  * daemon's long peak of the last 5 to 10 minutes) the domain's balloon
  * would not bring back within `recall` at the fastest it was seen moving
- * (one not yet seen moving is not judged): kept.  All of it when the
- * balloon stalled lately: its speed says nothing of when it moves next.
+ * (one not yet seen moving is not judged): kept.  When the balloon
+ * stalled lately, its speed says nothing of when it moves next: it keeps
+ * its floor at the peak, all of the peak and `floor` above it, as F
+ * would have been then (the page cache that peak had to share, too).
  */
 static uint64_t
 pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
@@ -297,8 +300,9 @@ pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
     }
     if (pol_peak_kb(d) > peak)
         peak = pol_peak_kb(d);
-    /* A balloon that stalled lately may bring nothing back in time. */
-    back = d->wary ? 0 : pol_muldiv(d->rate_kb_s, p->recall, 1000);
+    if (d->wary)
+        return peak > UINT64_MAX - p->floor ? UINT64_MAX : peak + p->floor;
+    back = pol_muldiv(d->rate_kb_s, p->recall, 1000);
     return peak > back ? peak - back : 0;
 }
 

@@ -377,18 +377,19 @@ static const struct tp_case cases[] = {
           MiB(1248), 0, MiB(1024) } } },
     /*
      * A balloon that stalled lately (wary) brings nothing back in time,
-     * however fast it moved before or if it was never seen moving: the
-     * whole peak, 1800 MiB, is kept.  Not wary, 1 GiB/s: 1248 MiB.
+     * however fast it moved before or if it was never seen moving: it
+     * keeps its floor at the peak, 1800 + 192 MiB = 2039808.  Not wary,
+     * 1 GiB/s: 1248 MiB.
      */
-    { "recall: a stalled balloon keeps all its peak",
+    { "recall: a stalled balloon keeps its floor at the peak",
       "{\"spare\": 0}",
       MiB(8192),
       0,
       3,
       { { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
-          MiB(1800), 0, MiB(1024), 1 },
+          MiB(1992), 0, MiB(1024), 1 },
         { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
-          MiB(1800), 0, 0, 1 },
+          MiB(1992), 0, 0, 1 },
         { 0, MiB(2048), MiB(2048), MiB(256), MiB(4096), 0, 0, 3, PEAKED(248),
           MiB(1248), 0, MiB(1024), 0 } } },
     /*
