@@ -4,7 +4,7 @@
 # policy, reproducibility, and that a broken plan is caught.
 if(TARGET xenballoon-sim)
   foreach(c safety static squeeze proportional pressure selfballoon oracle
-            reactive launch repro sabotage errors agent)
+            reactive launch repro sabotage errors agent burst)
     add_test(NAME sim_${c}
       COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/sim/check.sh ${c})
     set_tests_properties(sim_${c} PROPERTIES LABELS sim TIMEOUT 120

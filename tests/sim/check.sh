@@ -7,7 +7,7 @@
 #   SIM=path/to/xenballoon-sim tests/sim/check.sh CASE
 #
 # Cases: safety, static, squeeze, proportional, pressure, selfballoon,
-# oracle, reactive, launch, repro, sabotage, errors, agent.
+# oracle, reactive, launch, repro, sabotage, errors, agent, burst.
 set -eu
 case_=${1:?usage: check.sh CASE}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -210,6 +210,31 @@ agent)
     jq '.daemon.agent = {psi_trigger: false}' quiet.json >"$tmp/np.json"
     [ "$("$sim" -q -j - "$tmp/np.json" | jq '.guests[1].records')" = 1 ] ||
         fail "stall: records without a PSI trigger"
+    ;;
+burst)
+    # The burst-allowance what-if (-b): under `static`, which never grows
+    # a guest, the jumping guest's PSI triggers raise its target by up to
+    # 128 MiB of free memory each, at once; it stalls less, the safety
+    # rules hold (run fails on a violation), and without -b nothing bursts.
+    [ "$(q static reactive.json '.bursts')" = 0 ] || fail "bursts without -b"
+    run static reactive.json -b 128M >"$tmp/b.json"
+    [ "$(jq '.bursts > 0 and .total.oom == 0' "$tmp/b.json")" = true ] ||
+        fail "no burst on the jump"
+    [ "$(jq -n --slurpfile a "$tmp/b.json" \
+        --argjson s "$(q static reactive.json '.total.stall_s')" \
+        '$a[0].total.stall_s < $s / 2')" = true ] ||
+        fail "the burst did not halve the stall"
+    "$sim" -q -p static -b 128M -e "$tmp/ev" reactive.json >/dev/null
+    awk '$2 == "burst" { if ($5 - $4 > 131072) bad = 1; n++ }
+         END { exit !(n > 0 && !bad) }' "$tmp/ev" ||
+        fail "a burst above 128 MiB, or none logged"
+    # A what-if of the controller only; a size is required.
+    for a in "-R -b 128M" "-b 0"; do
+        # shellcheck disable=SC2086 # split on purpose
+        if "$sim" -q $a reactive.json >/dev/null 2>&1; then
+            fail "accepted $a"
+        fi
+    done
     ;;
 errors)
     # A bad scenario: exit 1, every error named by its JSON path.

@@ -25,7 +25,8 @@
 static void __attribute__((noreturn)) usage(int status)
 {
     fprintf(status ? stderr : stdout,
-            "usage: xenballoon-sim [-hnqOR] [-o CSV] [-e EVENTS] [-j JSON] "
+            "usage: xenballoon-sim [-hnqOR] [-b SIZE] [-o CSV] [-e EVENTS] [-j "
+            "JSON] "
             "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
             "  -n           check the scenario and exit\n"
             "  -q           no summary table\n"
@@ -33,6 +34,11 @@ static void __attribute__((noreturn)) usage(int status)
             "  -R, --reactive\n"
             "               reactive oracle (no lookahead, real balloon "
             "speeds)\n"
+            "  -b, --burst SIZE\n"
+            "               what-if: on each PSI trigger a guest's balloon "
+            "target\n"
+            "               rises at once by up to SIZE of free memory "
+            "(\"256M\")\n"
             "  -o CSV       time series (one row per guest and sample, "
             "plus \"host\")\n"
             "  -e EVENTS    every record published and target issued, one "
@@ -64,11 +70,12 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         { "oracle", no_argument, NULL, 'O' },
         { "reactive", no_argument, NULL, 'R' },
+        { "burst", required_argument, NULL, 'b' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct scn_override ov = { NULL, 0, 0 };
-    struct run_opts ro = { 0, NULL, NULL };
+    struct run_opts ro = { 0, NULL, NULL, 0 };
     const char *csv = NULL, *evpath = NULL, *jpath = NULL;
     int ch, check = 0, quiet = 0, rc;
     struct xb_errlist el;
@@ -77,7 +84,7 @@ main(int argc, char **argv)
     struct run r;
 
     log_init("xenballoon-sim", 0, XB_LOG_WARNING);
-    while ((ch = getopt_long(argc, argv, "hnqORo:e:j:p:s:d:", longopts,
+    while ((ch = getopt_long(argc, argv, "hnqORb:o:e:j:p:s:d:", longopts,
                              NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -111,6 +118,15 @@ main(int argc, char **argv)
             if (ov.seed == 0)
                 fatalx("-s: seed must be a positive integer");
             break;
+        case 'b': {
+            json_t *v = json_string(optarg);
+            char *cause = NULL;
+
+            if (cfg_parse_size(v, &ro.burst_kb, &cause) < 0 || ro.burst_kb == 0)
+                fatalx("-b: %s", cause ? cause : "must be positive");
+            json_decref(v);
+            break;
+        }
         case 'd': {
             json_t *v = json_string(optarg);
             char *cause = NULL;
@@ -127,6 +143,8 @@ main(int argc, char **argv)
     }
     if (argc - optind != 1)
         usage(1);
+    if (ro.burst_kb > 0 && ro.oracle)
+        fatalx("-b: a what-if of the controller, not of an oracle");
 
     xb_errlist_init(&el);
     if ((sc = scn_load(argv[optind], &ov, &el)) == NULL) {

@@ -155,6 +155,7 @@ report_json(const struct run *r)
                   (json_int_t)r->records, "launched", (int)r->launched,
                   "failed_arrivals", (int)r->failed_arrivals);
     json_object_set_new(o, "holds", holds_json(r));
+    json_object_set_new(o, "bursts", json_integer((json_int_t)r->bursts));
     json_object_set_new(o, "launch_gave_up_s",
                         r->gave_up_ms == UINT64_MAX
                             ? json_null()

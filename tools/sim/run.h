@@ -32,6 +32,9 @@ struct run_opts {
     int oracle;   /* RUN_* */
     FILE *csv;    /* time series, or NULL */
     FILE *events; /* records published and targets issued, or NULL */
+    /* What-if, controller mode: a burst allowance of up to this many KiB
+     * (0: none); see burst() in run.c. */
+    uint64_t burst_kb;
 };
 
 /* Per guest, what the controller side counted. */
@@ -65,7 +68,7 @@ struct run {
     } * peek; /* oracle: the horizon's peaks, by domid */
     unsigned npeek;
     /* counters */
-    uint64_t decisions, writes, records;
+    uint64_t decisions, writes, records, bursts;
     double decide_s; /* wall time inside decide() */
     char *violation; /* first broken safety rule, or NULL */
     int sabotage;    /* test hook: see run.c */
