@@ -122,6 +122,27 @@ reactive)
     awk -v s="$step" 'BEGIN { exit !(s > 100) }' ||
         fail "clairvoyant: grew only $step MiB in a second"
     [ "$(jq '.total.stall_s' "$tmp/O.json")" = 0 ] || fail "clairvoyant stalled"
+    # On a host whose free memory is only the reserve, the jump is paid
+    # by the calm guest's shrink.  The reactive oracle grows the jumping
+    # guest in the step the calm one shrinks; held to the daemon's rule
+    # (-F: growth only from memory free before the step) one step later,
+    # and it still gets all of it.
+    jq '.host.memory = "1152M" | .sample = "100ms"' reactive.json \
+        >"$tmp/tight.json"
+    for m in R F; do
+        "$sim" -q -$m -o "$tmp/t$m.csv" -j "$tmp/t$m.json" "$tmp/tight.json" ||
+            fail "tight -$m: exit $?"
+        awk -F, '$2 == "jump" { if (f == "" && $6 > 256) f = $1; l = $6 }
+                 END { print f, l }' "$tmp/t$m.csv" >"$tmp/t$m.first"
+    done
+    read -r fr lr <"$tmp/tR.first"
+    read -r ff lf <"$tmp/tF.first"
+    awk -v r="$fr" -v f="$ff" 'BEGIN { exit !(r != "" && f - r > 0.05) }' ||
+        fail "-F grew at ${ff}s, not after -R's ${fr}s"
+    [ "$lr" = 664.0 ] && [ "$lf" = 664.0 ] ||
+        fail "tight: ends at $lr / $lf MiB, not 664"
+    [ "$(jq -r .policy "$tmp/tF.json")" = reactive-free ] ||
+        fail "-F is not named reactive-free"
     ;;
 launch)
     # The launcher's make-room contract (hold.json): the hold of 512 MiB

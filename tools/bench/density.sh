@@ -17,7 +17,9 @@
 #
 #   tools/bench/density.sh [SIM] [OUT]
 #   env: NMIN (2), NMAX (14), SEEDS ("1 2 3"), JOBS (2: parallel runs),
-#        WORKLOADS ("eatmem idle mixed"), POLICIES (all five + oracles)
+#        WORKLOADS ("eatmem idle mixed"), POLICIES (all five + oracles;
+#        also "reactive-free", the reactive oracle held to the daemon's
+#        growth rule: xenballoon-sim -F)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -51,6 +53,7 @@ for w in $workloads; do
         case $p in
         oracle) flag=-O pol=pressure ;;
         reactive) flag=-R pol=pressure ;;
+        reactive-free) flag=-F pol=pressure ;;
         *) flag=-q pol=$p ;;
         esac
         n=$nmin

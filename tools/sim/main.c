@@ -24,31 +24,36 @@
 
 static void __attribute__((noreturn)) usage(int status)
 {
-    fprintf(status ? stderr : stdout,
-            "usage: xenballoon-sim [-hnqOR] [-b SIZE] [-o CSV] [-e EVENTS] [-j "
-            "JSON] "
-            "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
-            "  -n           check the scenario and exit\n"
-            "  -q           no summary table\n"
-            "  -O, --oracle clairvoyant oracle instead of the controller\n"
-            "  -R, --reactive\n"
-            "               reactive oracle (no lookahead, real balloon "
-            "speeds)\n"
-            "  -b, --burst SIZE\n"
-            "               what-if: on each PSI trigger a guest's balloon "
-            "target\n"
-            "               rises at once by up to SIZE of free memory "
-            "(\"256M\")\n"
-            "  -o CSV       time series (one row per guest and sample, "
-            "plus \"host\")\n"
-            "  -e EVENTS    every record published and target issued, one "
-            "line each\n"
-            "  -j JSON      summary as JSON ('-': stdout)\n"
-            "  -p POLICY    replace the scenario's policy (its params "
-            "dropped)\n"
-            "  -s SEED      replace the scenario's seed\n"
-            "  -d DURATION  replace the scenario's duration (\"2h\", "
-            "\"90s\")\n");
+    fprintf(
+        status ? stderr : stdout,
+        "usage: xenballoon-sim [-hnqORF] [-b SIZE] [-o CSV] [-e EVENTS] [-j "
+        "JSON] "
+        "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
+        "  -n           check the scenario and exit\n"
+        "  -q           no summary table\n"
+        "  -O, --oracle clairvoyant oracle instead of the controller\n"
+        "  -R, --reactive\n"
+        "               reactive oracle (no lookahead, real balloon "
+        "speeds)\n"
+        "  -F, --reactive-free\n"
+        "               the reactive oracle growing a guest only from "
+        "memory\n"
+        "               free before the step, as the daemon does\n"
+        "  -b, --burst SIZE\n"
+        "               what-if: on each PSI trigger a guest's balloon "
+        "target\n"
+        "               rises at once by up to SIZE of free memory "
+        "(\"256M\")\n"
+        "  -o CSV       time series (one row per guest and sample, "
+        "plus \"host\")\n"
+        "  -e EVENTS    every record published and target issued, one "
+        "line each\n"
+        "  -j JSON      summary as JSON ('-': stdout)\n"
+        "  -p POLICY    replace the scenario's policy (its params "
+        "dropped)\n"
+        "  -s SEED      replace the scenario's seed\n"
+        "  -d DURATION  replace the scenario's duration (\"2h\", "
+        "\"90s\")\n");
     exit(status);
 }
 
@@ -70,6 +75,7 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         { "oracle", no_argument, NULL, 'O' },
         { "reactive", no_argument, NULL, 'R' },
+        { "reactive-free", no_argument, NULL, 'F' },
         { "burst", required_argument, NULL, 'b' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -84,7 +90,7 @@ main(int argc, char **argv)
     struct run r;
 
     log_init("xenballoon-sim", 0, XB_LOG_WARNING);
-    while ((ch = getopt_long(argc, argv, "hnqORb:o:e:j:p:s:d:", longopts,
+    while ((ch = getopt_long(argc, argv, "hnqORFb:o:e:j:p:s:d:", longopts,
                              NULL)) != -1) {
         switch (ch) {
         case 'h':
@@ -100,6 +106,9 @@ main(int argc, char **argv)
             break;
         case 'R':
             ro.oracle = RUN_REACTIVE;
+            break;
+        case 'F':
+            ro.oracle = RUN_REACTIVE_FREE;
             break;
         case 'o':
             csv = optarg;

@@ -58,6 +58,8 @@ policy_name(const struct run *r)
 {
     if (r->o.oracle == RUN_REACTIVE)
         return "reactive";
+    if (r->o.oracle == RUN_REACTIVE_FREE)
+        return "reactive-free";
     return r->o.oracle ? "oracle" : r->sc->cfg->policy->pol->name;
 }
 

@@ -243,6 +243,14 @@ launch(struct run *r)
  * it appears and decides at once, with real balloons.  The gap between the
  * two oracles is foresight; between the reactive one and a policy, the
  * product's own latency and judgement.
+ *
+ * It shrinks the donors and grows the guest that needs their memory in
+ * the same step.  The daemon does not: it grows a guest only from memory
+ * Xen already has free (DESIGN.md, S2), since a Linux balloon driver that
+ * finds none backs off for up to 32 s.  RUN_REACTIVE_FREE is the reactive
+ * oracle under that rule: growth only from what was free before the
+ * step's shrinks, so a donor's memory reaches another guest one step
+ * after it was released.
  */
 
 /* ms the oracle looks ahead: longer than the slowest periodic phase in
@@ -303,7 +311,10 @@ oracle_step(struct run *r)
 {
     struct sim_host *h = &r->h;
     uint64_t pool, *alloc = xb_calloc(h->n, sizeof(*alloc));
-    int reactive = r->o.oracle == RUN_REACTIVE;
+    int reactive =
+        r->o.oracle == RUN_REACTIVE || r->o.oracle == RUN_REACTIVE_FREE;
+    /* RUN_REACTIVE_FREE: free before the shrinks, less what it granted. */
+    uint64_t free0 = sim_host_free_kb(h);
 
     if (!reactive && (h->now_ms % ORACLE_PEEK_MS == 0 || r->npeek != h->n))
         oracle_peek(r);
@@ -341,10 +352,11 @@ oracle_step(struct run *r)
             if (reactive && d->alive) {
                 kb = sim_dom_reach_kb(h, d, kb, r->sc->step_ms);
                 if (kb > d->actual_kb) {
-                    uint64_t room =
-                        sat_sub(sim_host_free_kb(h), r->sc->cfg->reserve_kb +
-                                                         r->held_kb +
-                                                         holds_kb(&r->holds));
+                    uint64_t room = sat_sub(
+                        r->o.oracle == RUN_REACTIVE_FREE ? free0
+                                                         : sim_host_free_kb(h),
+                        r->sc->cfg->reserve_kb + r->held_kb +
+                            holds_kb(&r->holds));
 
                     if (kb - d->actual_kb > room)
                         kb = d->actual_kb + room;
@@ -352,6 +364,8 @@ oracle_step(struct run *r)
             }
             if (kb == d->actual_kb || (pass == 0) != (kb < d->actual_kb))
                 continue;
+            if (kb > d->actual_kb)
+                free0 = sat_sub(free0, kb - d->actual_kb);
             sim_dom_set_actual(h, d, kb);
             r->g[i].writes++;
             r->writes++;

@@ -27,6 +27,9 @@
 #define RUN_CONTROLLER 0
 #define RUN_CLAIRVOYANT 1 /* sees demand ahead, moves memory instantly */
 #define RUN_REACTIVE 2    /* serves the step's demand, at balloon speed */
+#define RUN_REACTIVE_FREE                                                      \
+    3 /* the same, growing only from memory free
+                               before the step (the daemon's rule S2) */
 
 struct run_opts {
     int oracle;   /* RUN_* */
