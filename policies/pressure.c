@@ -288,7 +288,7 @@ max3(uint64_t a, uint64_t b, uint64_t c)
 static uint64_t
 pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
 {
-    uint64_t peak = 0, back;
+    uint64_t peak = pol_peak_kb(d), back;
 
     if (p->recall == 0 || (d->rate_kb_s == 0 && !d->wary))
         return 0;
@@ -298,8 +298,6 @@ pr_recall(const struct pr_params *p, const struct xb_pol_dom *d)
         if (u > peak)
             peak = u;
     }
-    if (pol_peak_kb(d) > peak)
-        peak = pol_peak_kb(d);
     if (d->wary)
         return peak > UINT64_MAX - p->floor ? UINT64_MAX : peak + p->floor;
     back = pol_muldiv(d->rate_kb_s, p->recall, 1000);

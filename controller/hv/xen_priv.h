@@ -44,9 +44,10 @@ struct hv_xen {
  * The connection (xen_conn.c): a value (malloc'd, its length in *len when
  * len is not NULL; NULL with errno set when absent or unreadable) and a
  * number read from the domain's xenstore home; a domain's watches (its
- * record, and control/shutdown, which asks for a full rescan); all handles opened (xenstore with its
- * watch fd in the loop, libxenctrl, libxl) and the watches set again, or
- * -1 with *cause; all closed; the connection noted lost.
+ * record, and control/shutdown, which asks for a full rescan); all
+ * handles opened (xenstore with its watch fd in the loop, libxenctrl,
+ * libxl) and the watches set again, or -1 with *cause; all closed; the
+ * connection noted lost.
  */
 char *xen_read_str(struct hv_xen *x, uint32_t domid, const char *key,
                    unsigned *len);

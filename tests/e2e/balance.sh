@@ -224,10 +224,8 @@ await 30 "g4 listed" ctl_listed g4
 # Forced past what can be freed and waited for (last: its reclaim leaves
 # the host roomy): exit 1 after the wait, naming what lacks, and nothing
 # is left held.
-if out=$(timeout 60 xenballoon-ctl -s "$XB_SOCK" reserve 1000M --force \
-    --wait 5s 2>&1); then
+out=$(reserve_unmet 1000M 5s) ||
     fail "reserve --force --wait of 1000M succeeded: $out"
-fi
 info "unmet hold: $out"
 case $out in
 *"not met in time"*"short (free"*"nothing is held"*) ;;

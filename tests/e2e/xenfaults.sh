@@ -43,10 +43,7 @@ work_holds g1 || fail "g1's eatmem lost its chunk"
 [ "$(stat_field g1 oom)" = 0 ] || fail "g1's kernel OOM-killed something"
 snapshot "g1 stuck"
 # a hold that needs g1 is not met, and says g1 did not cooperate
-if out=$(timeout 90 xenballoon-ctl -s "$XB_SOCK" reserve 900M --force \
-    --wait 20s 2>&1); then
-    fail "a hold g1 was needed for was met: $out"
-fi
+out=$(reserve_unmet 900M 20s) || fail "a hold g1 was needed for was met: $out"
 info "hold past a stuck donor: $out"
 case $out in
 *"did not cooperate:"*g1*) ;;

@@ -3,7 +3,8 @@
 # Benchmark 2 on real Xen: the seed paper's experiment in the QEMU lab.
 # A 2 GiB host (dom0 384 MiB: the lab's dom0 is an initramfs, and with
 # the paper's 256 MiB xl itself is OOM-killed creating the second guest;
-# the daemon's reserve 64 MiB, every guest's min 64 MiB); guests of memory=512M, maxmem=1G running the paper's eatmem
+# the daemon's reserve 64 MiB, every guest's min 64 MiB); guests of
+# memory=512M, maxmem=1G running the paper's eatmem
 # (chunks up to 512 MiB, 1-4 write passes, sleeps up to 63 s) are
 # launched one at a time through the make-room contract (hold 512M,
 # wait up to 60 s until it is met, xl create, release; 60 s between

@@ -504,6 +504,17 @@ figures_match()
         near "$(ctl_dom "$1" target_kb)" "$(target_kb "$1")" 1024
 }
 
+# reserve_unmet SIZE WAIT: `reserve SIZE --force --wait WAIT`, which must
+# not be met: prints what it answered, and fails (1) if it was met.
+reserve_unmet()
+{
+    if timeout 120 xenballoon-ctl -s "$XB_SOCK" reserve "$1" --force \
+        --wait "$2" 2>&1; then
+        return 1
+    fi
+    return 0
+}
+
 # ctl_listed NAME: the daemon's status has an entry for NAME's domid.
 ctl_listed()
 {

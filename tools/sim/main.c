@@ -24,37 +24,49 @@
 
 static void __attribute__((noreturn)) usage(int status)
 {
-    fprintf(
-        status ? stderr : stdout,
-        "usage: xenballoon-sim [-hnqORF] [-b SIZE] [-o CSV] [-e EVENTS] [-j "
-        "JSON] "
-        "[-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
-        "  -n           check the scenario and exit\n"
-        "  -q           no summary table\n"
-        "  -O, --oracle clairvoyant oracle instead of the controller\n"
-        "  -R, --reactive\n"
-        "               reactive oracle (no lookahead, real balloon "
-        "speeds)\n"
-        "  -F, --reactive-free\n"
-        "               the reactive oracle growing a guest only from "
-        "memory\n"
-        "               free before the step, as the daemon does\n"
-        "  -b, --burst SIZE\n"
-        "               what-if: on each PSI trigger a guest's balloon "
-        "target\n"
-        "               rises at once by up to SIZE of free memory "
-        "(\"256M\")\n"
-        "  -o CSV       time series (one row per guest and sample, "
-        "plus \"host\")\n"
-        "  -e EVENTS    every record published and target issued, one "
-        "line each\n"
-        "  -j JSON      summary as JSON ('-': stdout)\n"
-        "  -p POLICY    replace the scenario's policy (its params "
-        "dropped)\n"
-        "  -s SEED      replace the scenario's seed\n"
-        "  -d DURATION  replace the scenario's duration (\"2h\", "
-        "\"90s\")\n");
+    fprintf(status ? stderr : stdout,
+            "usage: xenballoon-sim [-hnqORF] [-b SIZE] [-o CSV] [-e EVENTS] "
+            "[-j JSON] [-p POLICY] [-s SEED] [-d DURATION] SCENARIO.json\n"
+            "  -n           check the scenario and exit\n"
+            "  -q           no summary table\n"
+            "  -O, --oracle clairvoyant oracle instead of the controller\n"
+            "  -R, --reactive\n"
+            "               reactive oracle (no lookahead, real balloon "
+            "speeds)\n"
+            "  -F, --reactive-free\n"
+            "               the reactive oracle growing a guest only from "
+            "memory\n"
+            "               free before the step, as the daemon does\n"
+            "  -b, --burst SIZE\n"
+            "               what-if: on each PSI trigger a guest's balloon "
+            "target\n"
+            "               rises at once by up to SIZE of free memory "
+            "(\"256M\")\n"
+            "  -o CSV       time series (one row per guest and sample, "
+            "plus \"host\")\n"
+            "  -e EVENTS    every record published and target issued, one "
+            "line each\n"
+            "  -j JSON      summary as JSON ('-': stdout)\n"
+            "  -p POLICY    replace the scenario's policy (its params "
+            "dropped)\n"
+            "  -s SEED      replace the scenario's seed\n"
+            "  -d DURATION  replace the scenario's duration (\"2h\", "
+            "\"90s\")\n");
     exit(status);
+}
+
+/* A size or duration option, parsed as the config parses it: positive,
+ * or the program ends naming the option. */
+static void
+parse_opt(int opt, const char *arg,
+          int (*parse)(const json_t *, uint64_t *, char **), uint64_t *out)
+{
+    json_t *v = json_string(arg);
+    char *cause = NULL;
+
+    if (v == NULL || parse(v, out, &cause) < 0 || *out == 0)
+        fatalx("-%c: %s", opt, cause ? cause : "must be positive");
+    json_decref(v);
 }
 
 static FILE *
@@ -127,25 +139,12 @@ main(int argc, char **argv)
             if (ov.seed == 0)
                 fatalx("-s: seed must be a positive integer");
             break;
-        case 'b': {
-            json_t *v = json_string(optarg);
-            char *cause = NULL;
-
-            if (cfg_parse_size(v, &ro.burst_kb, &cause) < 0 || ro.burst_kb == 0)
-                fatalx("-b: %s", cause ? cause : "must be positive");
-            json_decref(v);
+        case 'b':
+            parse_opt('b', optarg, cfg_parse_size, &ro.burst_kb);
             break;
-        }
-        case 'd': {
-            json_t *v = json_string(optarg);
-            char *cause = NULL;
-
-            if (cfg_parse_duration(v, &ov.duration_ms, &cause) < 0 ||
-                ov.duration_ms == 0)
-                fatalx("-d: %s", cause ? cause : "must be positive");
-            json_decref(v);
+        case 'd':
+            parse_opt('d', optarg, cfg_parse_duration, &ov.duration_ms);
             break;
-        }
         default:
             usage(1);
         }
